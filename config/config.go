@@ -1,0 +1,129 @@
+// Package config loads vigil's configuration: one file naming sources,
+// notifiers, defaults and the state path, plus every *.yaml file under the
+// rules folder. Decoding is strict and every problem is reported at once,
+// each with its file, line and column and the user's own key names.
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config is a loaded, validated configuration with defaults applied.
+type Config struct {
+	File      string              // path of the config file as given
+	Sources   map[string]Source   // by name
+	Notifiers map[string]Notifier // by name
+	RulesDir  string              // absolute or relative to the working directory, resolved from the config file's folder
+	State     string              // state file path, resolved like RulesDir
+	Defaults  Defaults
+	Metrics   []Metric // every metric of every rules file, in file then document order
+}
+
+// Pos locates a value in a file.
+type Pos struct {
+	File   string
+	Line   int
+	Column int
+}
+
+// String returns "file:line:column".
+func (p Pos) String() string { return posString(p) }
+
+// Source is a warehouse connection.
+type Source struct {
+	Name string
+	Type string // "duckdb" or "clickhouse"
+	// DuckDB
+	Path string   // database file; empty means in memory
+	Init []string // statements run once at open, e.g. CREATE VIEW ... FROM 'x.parquet'
+	Demo bool     // load vigil's generated demo tables at open
+	// ClickHouse
+	DSN              string // clickhouse://user:pass@host:9000/db?...
+	TLS              TLS
+	ConnectTimeout   time.Duration
+	MaxExecutionTime time.Duration // sent as the max_execution_time setting
+	// Both
+	QueryTimeout   time.Duration // per query, enforced by vigil
+	MaxConcurrency int           // queries in flight at once against this source
+	Pos            Pos
+}
+
+// TLS configures an encrypted ClickHouse connection.
+type TLS struct {
+	Enabled            bool
+	InsecureSkipVerify bool
+	CAFile             string
+	ServerName         string
+}
+
+// Notifier is a place alerts go to.
+type Notifier struct {
+	Name    string
+	Type    string // "console" (more types come with their notifiers)
+	Channel string // slack
+	Token   string // slack; from the environment, never printed
+	URL     string // webhook
+	Pos     Pos
+}
+
+// Defaults are applied to every metric that does not set the field itself.
+type Defaults struct {
+	Schedule    string
+	Timezone    string
+	Granularity time.Duration
+	Delay       time.Duration
+	Source      string
+	Notify      []string
+	Detect      Detect
+	Timeout     time.Duration // per evaluation
+}
+
+// Metric is one watched metric: what to query and how to judge it.
+type Metric struct {
+	Name        string
+	Description string
+	Owner       string
+	Runbook     string
+	Unit        string
+	Source      string
+	// Structured form.
+	Table       string
+	Timestamp   string
+	Value       string // aggregate expression; empty for ratio and SQL metrics
+	Numerator   string // ratio metric: sum(Numerator)/sum(Denominator) per bucket
+	Denominator string
+	Filter      string
+	Dimensions  []string
+	// Escape hatch: SQL with {{from}}, {{to}} and {{bucket_seconds}}.
+	SQL string
+
+	Granularity time.Duration
+	Delay       time.Duration // data settles after Delay: buckets younger than it are never judged
+	Schedule    string        // cron expression or @every/@hourly descriptor
+	Timezone    string
+	Location    *time.Location // Timezone loaded
+	FillZero    bool           // absent buckets are zero rather than missing
+	Detect      Detect
+	Notify      []string
+	Pos         Pos // where the metric's entry starts
+}
+
+// Ratio reports whether the metric is a ratio of two sums.
+func (m Metric) Ratio() bool { return m.Numerator != "" }
+
+// Detect holds the detection settings of a metric.
+type Detect struct {
+	Method      string        // "seasonal"
+	Seasonality string        // "daily" or "weekly"
+	History     time.Duration // how far back the baseline looks, e.g. 8w
+	Sensitivity string        // "low", "medium" or "high"
+	Threshold   float64       // explicit robust z threshold; overrides Sensitivity when > 0
+	Direction   string        // "up", "down" or "both"
+	MinDelta    float64       // minimum absolute change
+	MinVolume   float64       // minimum volume (the value, or a ratio's denominator)
+}
+
+func posString(p Pos) string {
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}

@@ -1,0 +1,130 @@
+// Package humanize formats numbers, changes and durations the way a business
+// reader expects them in an alert: "4,400", "27%", "1.2M", "−1,190".
+// It has no dependencies beyond the standard library, so every package may
+// use it.
+package humanize
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Number formats x with three significant digits at most, thousands
+// separators, and K/M/B suffixes from ten million up: 3210 → "3,210",
+// 4412.7 → "4,413", 0.01234 → "0.0123", 12345678 → "12.3M". NaN is "n/a".
+func Number(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "n/a"
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.IsInf(x, -1):
+		return "−∞"
+	}
+	neg := x < 0
+	a := math.Abs(x)
+	var s string
+	switch {
+	case a >= 1e12:
+		s = trim(strconv.FormatFloat(a/1e12, 'f', 1, 64)) + "T"
+	case a >= 1e9:
+		s = trim(strconv.FormatFloat(a/1e9, 'f', 1, 64)) + "B"
+	case a >= 1e7:
+		s = trim(strconv.FormatFloat(a/1e6, 'f', 1, 64)) + "M"
+	case a >= 100:
+		s = group(strconv.FormatFloat(math.Round(a), 'f', 0, 64))
+	case a == 0:
+		s = "0"
+	default:
+		// three significant digits for small numbers
+		digits := 2 - int(math.Floor(math.Log10(a)))
+		if digits < 0 {
+			digits = 0
+		}
+		s = trim(strconv.FormatFloat(a, 'f', digits, 64))
+	}
+	if neg && s != "0" {
+		return "−" + s
+	}
+	return s
+}
+
+// Signed formats x like Number with an explicit sign: "+1,190", "−1,190".
+func Signed(x float64) string {
+	if x > 0 {
+		return "+" + Number(x)
+	}
+	return Number(x)
+}
+
+// Percent formats a fraction as a rounded percentage: 0.2705 → "27%",
+// 0.0123 → "1.2%", 0.0004 → "0.04%".
+func Percent(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "n/a"
+	}
+	p := math.Abs(f * 100)
+	var s string
+	switch {
+	case p >= 10:
+		s = strconv.FormatFloat(math.Round(p), 'f', 0, 64)
+	case p >= 1:
+		s = trim(strconv.FormatFloat(p, 'f', 1, 64))
+	case p == 0:
+		s = "0"
+	default:
+		s = trim(strconv.FormatFloat(p, 'g', 1, 64))
+	}
+	if f < 0 && s != "0" {
+		s = "−" + s
+	}
+	return s + "%"
+}
+
+// Duration formats d in the largest whole unit that fits it well: "90s",
+// "15m", "2h", "1d", "8w", or "1h30m" when it is not a whole unit.
+func Duration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	const day, week = 24 * time.Hour, 7 * 24 * time.Hour
+	switch {
+	case d%week == 0:
+		return strconv.FormatInt(int64(d/week), 10) + "w"
+	case d%day == 0:
+		return strconv.FormatInt(int64(d/day), 10) + "d"
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Minute == 0 && d < time.Hour:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+}
+
+func trim(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+func group(s string) string {
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
