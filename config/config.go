@@ -125,5 +125,11 @@ type Detect struct {
 }
 
 func posString(p Pos) string {
+	switch {
+	case p.Line <= 0:
+		return p.File
+	case p.Column <= 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }
