@@ -217,7 +217,15 @@ func (s *scope) merge(v *yaml.Node, path string) []pair {
 	var out []pair
 	have := map[string]bool{}
 	for _, item := range r.Content {
-		for _, p := range s.merge(item, path) {
+		m := s.d.resolve(item)
+		if m == nil {
+			continue
+		}
+		if m.Kind != yaml.MappingNode {
+			s.add(s.d.pos(item), joinKey(path, "<<"), "a merge key takes a mapping or a list of mappings, got a list holding "+describe(m))
+			continue
+		}
+		for _, p := range s.entries(m, path) {
 			if !have[p.key] {
 				have[p.key] = true
 				out = append(out, p)

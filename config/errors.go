@@ -127,10 +127,16 @@ func suggest(word string, candidates []string) string {
 		}
 	}
 	limit := max(1, min(3, len([]rune(word))/3))
-	if bestD < 0 || bestD > limit {
-		return ""
+	if bestD >= 0 && bestD <= limit {
+		return best
 	}
-	return best
+	// A cut-short word, such as "duck" for "duckdb".
+	for _, c := range candidates {
+		if len(w) >= 3 && strings.HasPrefix(strings.ToLower(c), w) {
+			return c
+		}
+	}
+	return ""
 }
 
 // editDistance is the optimal string alignment distance between a and b:

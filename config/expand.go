@@ -79,6 +79,9 @@ func splitRef(ref string) (name, def string, hasDef bool, err error) {
 		}
 		def, hasDef = ref[k+2:], true
 	}
+	if k := strings.IndexByte(name, '-'); k > 0 && validVarName(name[:k]) {
+		return "", "", false, fmt.Errorf("unsupported form ${%s}; write ${%s:%s} for a default", ref, name[:k], name[k:])
+	}
 	if !validVarName(name) {
 		return "", "", false, fmt.Errorf("invalid environment variable name %q in ${%s}; use letters, digits and _, not starting with a digit", name, ref)
 	}

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -59,6 +61,9 @@ func (l *loader) load(path string) *Config {
 		l.add(d.pos(docs[1]), "", "the config file holds more than one YAML document; keep one", nil)
 	}
 	raw := parseConfig(d, docs[0])
+	if raw.sc.bad[""] {
+		return nil // not a mapping at all: nothing else can be judged
+	}
 	join := func(p string) string { return l.files.Join(l.files.Dir(path), p) }
 	cfg := checkConfig(raw, path, join)
 	names, err := l.files.YAMLFiles(cfg.RulesDir)
@@ -144,13 +149,23 @@ func root(doc *yaml.Node) *yaml.Node {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems start the messages of the YAML parser (as opposed to its
+// scanner). The parser names a line counted from 0: the line where the
+// enclosing block or flow collection starts, or else where the problem is.
+var parserProblems = []string{"did not find expected ',' or", "did not find expected key",
+	"did not find expected '-' indicator", "did not find expected node content",
+	"did not find expected <", "found undefined tag handle", "found duplicate %", "found incompatible YAML"}
+
 // syntaxError reports a YAML syntax error at its line when it names one.
 func (l *loader) syntaxError(name string, err error) {
-	msg := err.Error()
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	pos := Pos{File: name}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		if slices.ContainsFunc(parserProblems, func(p string) bool { return strings.HasPrefix(msg, p) }) {
+			pos.Line++
+		}
 	}
 	l.add(pos, "", "invalid YAML: "+msg, err)
 }

@@ -136,7 +136,8 @@ func detectFields(d *Detect) fields {
 	}
 }
 
-// parseRules decodes one document of a rules file. first is the number of
+// parseRules decodes one document of a rules file, leaving out items that
+// are not metrics at all. first is the number of
 // metrics already read from earlier documents of the file, so that a
 // nameless metric is still told apart.
 func parseRules(d *decoder, root *yaml.Node, first int) []*rawMetric {
@@ -153,7 +154,9 @@ func parseRules(d *decoder, root *yaml.Node, first int) []*rawMetric {
 				return
 			}
 			for i, item := range r.Content {
-				out = append(out, parseMetric(d, item, first+i))
+				if m := parseMetric(d, item, first+i); m != nil {
+					out = append(out, m)
+				}
 			}
 		},
 		"x-*": nil,
@@ -168,6 +171,9 @@ func parseMetric(d *decoder, n *yaml.Node, index int) *rawMetric {
 	m.sc = d.scope("", name, m.Pos)
 	if name == "" {
 		m.sc.prefix = fmt.Sprintf("metrics[%d].", index)
+	}
+	if n = m.sc.mapping(n, ""); n == nil {
+		return nil // reported: not a metric at all
 	}
 	m.sc.fields(n, "", fields{
 		"name":        str(&m.Name),
