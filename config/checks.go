@@ -120,6 +120,17 @@ func checkSchedule(spec string) (err error) {
 	return nil
 }
 
+// CronSpec returns the metric's schedule for cron.ParseStandard, to run in
+// the metric's time zone: "CRON_TZ=Europe/Berlin 30 7 * * *". A schedule
+// that names its own zone (CRON_TZ= or TZ=) is returned as it is.
+func (m Metric) CronSpec() string {
+	s := strings.TrimSpace(m.Schedule)
+	if m.Timezone == "" || strings.HasPrefix(s, "CRON_TZ=") || strings.HasPrefix(s, "TZ=") {
+		return s
+	}
+	return "CRON_TZ=" + m.Timezone + " " + s
+}
+
 // loadLocation loads an IANA time zone; "" is UTC.
 func loadLocation(tz string) (*time.Location, error) {
 	if tz == "" {

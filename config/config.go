@@ -1,7 +1,3 @@
-// Package config loads vigil's configuration: one file naming sources,
-// notifiers, defaults and the state path, plus every *.yaml file under the
-// rules folder. Decoding is strict and every problem is reported at once,
-// each with its file, line and column and the user's own key names.
 package config
 
 import (
@@ -60,21 +56,24 @@ type TLS struct {
 // Notifier is a place alerts go to.
 type Notifier struct {
 	Name    string
-	Type    string // "console" (more types come with their notifiers)
+	Type    string // "console", "slack" or "webhook"
 	Channel string // slack
 	Token   string // slack; from the environment, never printed
-	URL     string // webhook
+	URL     string // webhook; may hold a token in its path, so printed as scheme and host only
 	Pos     Pos
 }
 
 // Defaults are applied to every metric that does not set the field itself.
+// A loaded Config's Defaults hold the built-in values for what the file
+// leaves unset, except Detect.Seasonality and Detect.History, whose built-in
+// values depend on each metric's granularity (see Metric.Detect).
 type Defaults struct {
 	Schedule    string
 	Timezone    string
 	Granularity time.Duration
 	Delay       time.Duration
-	Source      string
-	Notify      []string
+	Source      string   // empty: a metric without source uses the only source, if there is one
+	Notify      []string // empty: a metric without notify uses the only notifier, if there is one
 	Detect      Detect
 	Timeout     time.Duration // per evaluation
 }
@@ -100,7 +99,7 @@ type Metric struct {
 
 	Granularity time.Duration
 	Delay       time.Duration // data settles after Delay: buckets younger than it are never judged
-	Schedule    string        // cron expression or @every/@hourly descriptor
+	Schedule    string        // cron expression or @every/@hourly descriptor; see CronSpec
 	Timezone    string
 	Location    *time.Location // Timezone loaded
 	FillZero    bool           // absent buckets are zero rather than missing
@@ -114,8 +113,8 @@ func (m Metric) Ratio() bool { return m.Numerator != "" }
 
 // Detect holds the detection settings of a metric.
 type Detect struct {
-	Method      string        // "seasonal"
-	Seasonality string        // "daily" or "weekly"
+	Method      string        // one of Methods(): "seasonal"
+	Seasonality string        // "daily", "weekly" or "none" (each bucket compared with the ones just before); see Season
 	History     time.Duration // how far back the baseline looks, e.g. 8w
 	Sensitivity string        // "low", "medium" or "high"
 	Threshold   float64       // explicit robust z threshold; overrides Sensitivity when > 0

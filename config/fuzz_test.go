@@ -59,8 +59,8 @@ func checkLoaded(t *testing.T, cfg *Config) {
 			t.Fatalf("metric %q has no location", m.Name)
 		case checkGranularity(m.Granularity) != nil:
 			t.Fatalf("metric %q granularity %v loaded", m.Name, m.Granularity)
-		case checkSchedule(m.Schedule) != nil:
-			t.Fatalf("metric %q schedule %q loaded", m.Name, m.Schedule)
+		case checkSchedule(m.Schedule) != nil || checkSchedule(m.CronSpec()) != nil:
+			t.Fatalf("metric %q schedule %q (%q) loaded", m.Name, m.Schedule, m.CronSpec())
 		case !hasKey(cfg.Sources, m.Source):
 			t.Fatalf("metric %q source %q undefined", m.Name, m.Source)
 		case len(m.Notify) == 0:

@@ -177,3 +177,67 @@ func TestMethods(t *testing.T) {
 		t.Errorf("Methods() = %q, want a sorted list holding %q", got, MethodSeasonal)
 	}
 }
+
+func TestCronSpec(t *testing.T) {
+	tests := []struct {
+		name     string
+		schedule string
+		tz       string
+		want     string
+	}{
+		{"metric zone", "30 7 * * *", "Europe/Berlin", "CRON_TZ=Europe/Berlin 30 7 * * *"},
+		{"descriptor", "@hourly", "UTC", "CRON_TZ=UTC @hourly"},
+		{"own zone", "CRON_TZ=Asia/Tokyo 0 9 * * *", "Europe/Berlin", "CRON_TZ=Asia/Tokyo 0 9 * * *"},
+		{"own zone, short form", "TZ=Asia/Tokyo 0 9 * * *", "UTC", "TZ=Asia/Tokyo 0 9 * * *"},
+		{"no zone", "5 * * * *", "", "5 * * * *"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Metric{Schedule: tt.schedule, Timezone: tt.tz}
+			got := m.CronSpec()
+			if got != tt.want {
+				t.Errorf("CronSpec() = %q, want %q", got, tt.want)
+			}
+			if err := checkSchedule(got); err != nil {
+				t.Errorf("CronSpec() = %q does not parse: %v", got, err)
+			}
+		})
+	}
+}
+
+// TestLoadPaths loads from the operating system by absolute path, with the
+// config file inside its own rules folder: it must not be read as rules,
+// and paths must resolve against its folder.
+func TestLoadPaths(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("vigil.yaml", "sources: {db: {type: duckdb, path: data/x.duckdb}}\nnotifiers: {out: {type: console}}\nrules: .\nstate: /var/lib/vigil/state.db\n")
+	write("a/orders.yaml", okRules)
+	write("a/README.md", "not yaml")
+	write(".git/config.yaml", "not read")
+	write("b/UPPER.YML", "metrics: [{name: n, table: t, timestamp: ts, value: count()}]\n")
+	cfg, err := Load(filepath.Join(dir, "vigil.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range cfg.Metrics {
+		got = append(got, m.Name+"@"+m.Pos.File)
+	}
+	want := []string{"m@" + filepath.Join(dir, "a/orders.yaml"), "n@" + filepath.Join(dir, "b/UPPER.YML")}
+	if !slices.Equal(got, want) {
+		t.Errorf("metrics = %q, want %q", got, want)
+	}
+	if cfg.RulesDir != dir || cfg.State != "/var/lib/vigil/state.db" || cfg.Sources["db"].Path != filepath.Join(dir, "data/x.duckdb") {
+		t.Errorf("rules %q, state %q, path %q: not resolved against %s", cfg.RulesDir, cfg.State, cfg.Sources["db"].Path, dir)
+	}
+}

@@ -143,6 +143,10 @@ func detectFields(d *Detect) fields {
 func parseRules(d *decoder, root *yaml.Node, first int) []*rawMetric {
 	var out []*rawMetric
 	top := d.scope("", "", d.pos(root))
+	if r := d.resolve(root); r != nil && r.Kind == yaml.SequenceNode {
+		top.fail("", root, "want a mapping with a metrics: list, got a list; add a line metrics: above the first item and indent the items under it")
+		return nil
+	}
 	top.fields(root, "", fields{
 		"metrics": func(s *scope, key string, n *yaml.Node) {
 			r := s.d.resolve(n)

@@ -1,0 +1,151 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// This file decodes single values. Every decoder takes the text of the
+// scalar after ${VAR} expansion, so a variable can stand for a number, a
+// duration or a boolean as well as for a string.
+
+// text returns the expanded text of the scalar n. want describes the
+// expected value for the message when n is not a scalar. Secret values are
+// remembered for redaction and never quoted.
+func (s *scope) text(key string, n *yaml.Node, want string, secret bool) (string, bool) {
+	r := s.d.resolve(n)
+	switch {
+	case r == nil:
+		s.bad[key] = true
+		return "", false
+	case r.Kind != yaml.ScalarNode:
+		s.fail(key, n, "want %s, got %s", want, describe(r))
+		return "", false
+	case r.ShortTag() == "!!null":
+		s.fail(key, n, "missing value; give %s or remove the key", want)
+		return "", false
+	}
+	x, err := expand(r.Value, s.d.lookup)
+	if secret {
+		*s.d.secrets = append(*s.d.secrets, x.used...)
+		*s.d.secrets = append(*s.d.secrets, x.value)
+		s.literal[key] = !x.refs
+		var unset unsetError
+		if err != nil && !errors.As(err, &unset) {
+			err = errors.New("invalid ${...} reference; write ${NAME} or ${NAME:-default}")
+		}
+	}
+	if err != nil {
+		s.fail(key, n, "%s", err.Error())
+		return "", false
+	}
+	return x.value, true
+}
+
+func str(dst *string) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		if v, ok := s.text(key, n, "a string", false); ok {
+			*dst = v
+		}
+	}
+}
+
+// secret decodes a string that must never be printed.
+func secret(dst *string) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		if v, ok := s.text(key, n, "a string", true); ok {
+			*dst = v
+		}
+	}
+}
+
+func boolean(dst *bool) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		v, ok := s.text(key, n, "true or false", false)
+		switch {
+		case !ok:
+		case strings.EqualFold(v, "true"):
+			*dst = true
+		case strings.EqualFold(v, "false"):
+			*dst = false
+		default:
+			s.fail(key, n, "want true or false, got %q", v)
+		}
+	}
+}
+
+func integer(dst *int) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		if v, ok := s.text(key, n, "a whole number", false); ok {
+			i, err := strconv.Atoi(v)
+			if err != nil {
+				s.fail(key, n, "want a whole number, got %q", v)
+				return
+			}
+			*dst = i
+		}
+	}
+}
+
+func number(dst *float64) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		if v, ok := s.text(key, n, "a number", false); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				s.fail(key, n, "want a finite number, got %q", v)
+				return
+			}
+			*dst = f
+		}
+	}
+}
+
+func duration(dst *time.Duration) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		if v, ok := s.text(key, n, "a duration such as 15m, 1h or 1d", false); ok {
+			d, err := ParseDuration(v)
+			if err != nil {
+				s.fail(key, n, "%s", err.Error())
+				return
+			}
+			*dst = d
+		}
+	}
+}
+
+// stringList decodes a list of strings. An item's problem is reported at the
+// item, as key[i].
+func stringList(dst *[]string) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		r := s.d.resolve(n)
+		if r == nil {
+			s.bad[key] = true
+			return
+		}
+		if r.Kind != yaml.SequenceNode {
+			s.fail(key, n, "want a list such as [a, b], got %s", describe(r))
+			return
+		}
+		out := make([]string, 0, len(r.Content))
+		for i, item := range r.Content {
+			k := fmt.Sprintf("%s[%d]", key, i)
+			s.at[k] = s.d.pos(item)
+			if v, ok := s.text(k, item, "a string", false); ok {
+				out = append(out, v)
+			} else {
+				s.bad[key] = true
+			}
+		}
+		*dst = out
+	}
+}
+
+func nested(spec fields) field {
+	return func(s *scope, key string, n *yaml.Node) { s.fields(n, key, spec) }
+}
