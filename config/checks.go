@@ -160,9 +160,10 @@ func checkGranularity(g time.Duration) error {
 	return fmt.Errorf("must divide one day evenly (e.g. 1m, 5m, 15m, 1h, 6h) or be a whole number of days, got %s", FormatDuration(g))
 }
 
-func positive(d time.Duration) error {
+// positive checks that d is above zero; example shows a sensible value.
+func positive(d time.Duration, example string) error {
 	if d <= 0 {
-		return errors.New("must be positive, e.g. 30s or 2m")
+		return errors.New("must be positive, e.g. " + example)
 	}
 	return nil
 }
@@ -172,7 +173,7 @@ func positive(d time.Duration) error {
 func checkDetect(sc *scope, d Detect) {
 	sc.check("detect.method", checkEnum("method", d.Method, Methods()))
 	sc.check("detect.seasonality", checkEnum("seasonality", d.Seasonality, seasonalities))
-	sc.check("detect.history", positive(d.History))
+	sc.check("detect.history", positive(d.History, "8w"))
 	sc.check("detect.sensitivity", checkEnum("sensitivity", d.Sensitivity, sensitivities))
 	if d.Threshold <= 0 {
 		sc.check("detect.threshold", fmt.Errorf("must be above 0 (a robust z-score; medium sensitivity is 4), got %g", d.Threshold))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	pathpkg "path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -28,7 +29,7 @@ func Load(path string) (*Config, error) {
 // are slash-separated and relative to the root of fsys. The environment is
 // still read for ${VAR}.
 func LoadFS(fsys fs.FS, path string) (*Config, error) {
-	return load(ioFiles{fsys}, path, os.LookupEnv)
+	return load(ioFiles{fsys}, pathpkg.Clean(path), os.LookupEnv)
 }
 
 type loader struct {

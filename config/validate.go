@@ -26,8 +26,8 @@ const (
 )
 
 // checkConfig validates the config file's own settings and builds the
-// Config without metrics. dir is the config file's folder; join resolves a
-// path against it.
+// Config without metrics. join resolves a path against the config file's
+// folder.
 func checkConfig(raw *rawConfig, file string, join func(string) string) *Config {
 	cfg := &Config{File: file, Sources: map[string]Source{}, Notifiers: map[string]Notifier{}}
 	for _, s := range raw.sources {
@@ -69,9 +69,9 @@ func checkSource(s *rawSource, join func(string) string) Source {
 		return src
 	}
 	sc.check("type", checkEnum("source type", src.Type, sourceTypes))
-	sc.check("connect_timeout", positive(src.ConnectTimeout))
-	sc.check("query_timeout", positive(src.QueryTimeout))
-	sc.check("max_execution_time", positive(src.MaxExecutionTime))
+	sc.check("connect_timeout", positive(src.ConnectTimeout, "10s"))
+	sc.check("query_timeout", positive(src.QueryTimeout, "1m"))
+	sc.check("max_execution_time", positive(src.MaxExecutionTime, "1m"))
 	if sc.has("max_concurrency") && src.MaxConcurrency < 1 {
 		sc.errorf("max_concurrency", "must be at least 1, got %d", src.MaxConcurrency)
 	}
@@ -201,14 +201,14 @@ func required(sc *scope, key, v, hint string) {
 	}
 }
 
-// checkDefaults checks defaults: on their own and returns them with built-in
-// values for what they leave unset. Seasonality and history stay as given:
+// checkDefaults checks each setting of defaults: on its own and returns
+// them with built-in values for what they leave unset. Seasonality and history stay as given:
 // their defaults depend on each metric's granularity.
 func checkDefaults(d *rawDefaults, cfg *Config) Defaults {
 	sc := d.sc
 	out := d.Defaults
 	checkTiming(sc, out.Schedule, out.Timezone, out.Granularity)
-	sc.check("timeout", positive(out.Timeout))
+	sc.check("timeout", positive(out.Timeout, "2m"))
 	checkDetect(sc, out.Detect)
 	if sc.has("source") {
 		if _, ok := cfg.Sources[out.Source]; !ok {

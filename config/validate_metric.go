@@ -296,8 +296,8 @@ func checkSeasons(m *rawMetric) {
 		sc.errorf("detect.history", "need at least 2 seasons (%s for %s seasonality), got %s%s",
 			FormatDuration(2*season), d.Seasonality, FormatDuration(d.History), m.via("detect.history"))
 	case d.History%g != 0:
-		sc.errorf("detect.history", "must be a whole number of buckets of %s (the granularity%s), got %s%s",
-			FormatDuration(g), m.via("granularity"), FormatDuration(d.History), m.via("detect.history"))
+		sc.errorf("detect.history", "must be a whole number of %s buckets (the granularity), got %s%s",
+			FormatDuration(g), FormatDuration(d.History), m.via("detect.history"))
 	}
 }
 
