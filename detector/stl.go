@@ -148,9 +148,9 @@ func stlXStart(s Series, from int) ([]Point, error) {
 	return pts, nil
 }
 
-// stlXFill copies v into buf with gaps linearly interpolated (and the ends
-// carried) and reports whether v has at least minLen buckets, half of them
-// observed and all of them finite.
+// stlXFill copies v into buf with gaps (NaN, and infinities, which no fit
+// can use) linearly interpolated and the ends carried, and reports whether v
+// has at least minLen buckets, half of them observed.
 func stlXFill(v []float64, buf *[]float64, minLen int) bool {
 	if len(v) < minLen {
 		return false
@@ -158,10 +158,7 @@ func stlXFill(v []float64, buf *[]float64, minLen int) bool {
 	b := (*buf)[:0]
 	last, seen := -1, 0
 	for i, x := range v {
-		if math.IsInf(x, 0) {
-			return false
-		}
-		if math.IsNaN(x) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
 			b = append(b, 0)
 			continue
 		}
@@ -209,7 +206,7 @@ func (f *stlForecast) calibrate(v []float64) {
 	dev := make([]float64, 0, m)
 	var level float64
 	for i, x := range v {
-		if math.IsNaN(x) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
 			continue
 		}
 		level += math.Abs(x)
@@ -232,6 +229,11 @@ func (f *stlForecast) at(x int) (expected, scale float64) {
 	d := x - (m - 1)
 	q := m - 1 - (f.period-d%f.period)%f.period
 	expected = fit.trend[m-1] + f.slope*float64(d) + fit.seasonal[q]
-	v := 1 + fit.forecastVar[q%f.period] + fit.trendEndVar
+	// The variance of the forecast, in units of the noise variance: the new
+	// point's own noise, the seasonal estimate's, and the extrapolated
+	// trend's, (1+d/P)·T[m−1] − (d/P)·T[m−1−P], taking the two trend values
+	// as independent.
+	r := float64(d) / float64(f.period)
+	v := 1 + fit.forecastVar[q%f.period] + (1+r)*(1+r)*fit.trendEndVar + r*r*fit.trendMidVar
 	return expected, f.sigma * math.Sqrt(v)
 }

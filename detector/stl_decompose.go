@@ -40,11 +40,12 @@ type stlFit struct {
 	self []float64
 	// trendSelf is the weight of a point in its own trend fit, away from
 	// the ends; forecastVar holds, per slot of the last season, the sum of
-	// squared weights of its seasonal estimate; trendEndVar the same for
-	// the trend at the last point.
+	// squared weights of its seasonal estimate; trendEndVar and trendMidVar
+	// the same for the trend at the last point and away from the ends.
 	trendSelf   float64
 	forecastVar []float64
 	trendEndVar float64
+	trendMidVar float64
 }
 
 // stlWork holds the scratch buffers of a decomposition so that repeated
@@ -54,6 +55,9 @@ type stlWork struct {
 	detr, cycle, low, tmp     []float64
 	sub, subFit, subW, subOut []float64
 	abs                       []float64
+	kern                      [2][][]float64 // cycle-subseries weights
+	kernN                     int
+	kernP                     stlParams
 }
 
 func stlGrow(b []float64, n int) []float64 {
@@ -121,8 +125,10 @@ func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 	n, np := len(w.detr), p.period
 	w.subOut = stlGrow(w.subOut, n+2*np)
 	sm := stlLoess{span: p.seasonal, degree: 0}
+	kernels := w.subKernels(n, p)
 	for j := range np {
 		k := (n - j + np - 1) / np
+		kern := kernels[(n+np-1)/np-k]
 		w.sub, w.subFit = stlGrow(w.sub, k), stlGrow(w.subFit, k)
 		var srw []float64
 		if rw != nil {
@@ -136,14 +142,35 @@ func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 			}
 		}
 		for m := -1; m <= k; m++ {
-			left, right := stlSubWindow(m, k, p.seasonal)
-			v, ok := sm.est(w.sub, float64(m), left, right, srw, nil)
+			left, _ := stlSubWindow(m, k, p.seasonal)
+			v, ok := sm.estKernel(w.sub, float64(m), left, kern[m+1], srw)
 			if !ok {
 				v = w.sub[min(max(m, 0), k-1)]
 			}
 			w.subOut[j+(m+1)*np] = v
 		}
 	}
+}
+
+// subKernels returns the tricube weights of every position −1..k of the
+// two lengths k of cycle-subseries (index 0 the longer), computed once per
+// decomposition.
+func (w *stlWork) subKernels(n int, p stlParams) [2][][]float64 {
+	if w.kernN == n && w.kernP == p {
+		return w.kern
+	}
+	sm := stlLoess{span: p.seasonal, degree: 0}
+	kmax := (n + p.period - 1) / p.period
+	for e := range 2 {
+		k := kmax - e
+		w.kern[e] = make([][]float64, k+2)
+		for m := -1; m <= k; m++ {
+			left, right := stlSubWindow(m, k, p.seasonal)
+			w.kern[e][m+1] = sm.kernel(k, float64(m), left, right, nil)
+		}
+	}
+	w.kernN, w.kernP = n, p
+	return w.kern
 }
 
 // stlSubWindow is the neighbourhood of position m (−1..k) in a subseries of
@@ -205,28 +232,34 @@ func (w *stlWork) robustWeights() {
 
 // leverage fills the fit's hat-matrix information: each point's weight in
 // its own seasonal estimate, the squared-weight sums of the last season's
-// seasonal estimates, and the trend's.
+// seasonal estimates, and the trend's. Robustness weights are left out: they
+// change the leverage of the few points near an outlier only, and without
+// them every cycle-subseries of the same length shares one computation.
 func (w *stlWork) leverage(p stlParams) {
 	f := &w.fit
 	n, np := len(f.remainder), p.period
 	sm := stlLoess{span: p.seasonal, degree: 0}
-	wb := make([]float64, min(p.seasonal, n/np+1))
-	for j := range np {
-		k := (n - j + np - 1) / np
-		w.subW = stlGrow(w.subW, k)
-		for m := range k {
-			w.subW[m] = f.weights[j+m*np]
-		}
+	kmax := (n + np - 1) / np
+	w.subW = stlGrow(w.subW, kmax)
+	for m := range w.subW {
+		w.subW[m] = 0
+	}
+	lw := make([]float64, kmax)
+	// Subseries j has kmax elements for j < n mod np (or all when np divides
+	// n), and kmax−1 for the others.
+	for _, k := range []int{kmax, kmax - 1} {
 		for m := range k {
 			left, right := stlSubWindow(m, k, p.seasonal)
-			lw := wb[:right-left+1]
-			if _, ok := sm.est(w.subW, float64(m), left, right, w.subW, lw); !ok {
-				f.self[j+m*np] = 0
-				continue
-			}
-			f.self[j+m*np] = lw[m-left]
-			if m == k-1 {
-				f.forecastVar[j] = stlSumSq(lw)
+			sm.est(w.subW[:k], float64(m), left, right, nil, lw[:right-left+1])
+			self, last := lw[m-left], m == k-1
+			for j := range np {
+				if (n-j+np-1)/np != k {
+					continue
+				}
+				f.self[j+m*np] = self
+				if last {
+					f.forecastVar[j] = stlSumSq(lw[:right-left+1])
+				}
 			}
 		}
 	}
@@ -235,7 +268,7 @@ func (w *stlWork) leverage(p stlParams) {
 	tw := make([]float64, 2*half+1)
 	mid := n / 2
 	if _, ok := tl.est(f.weights, float64(mid), mid-half, mid+half, nil, tw); ok {
-		f.trendSelf = tw[half]
+		f.trendSelf, f.trendMidVar = tw[half], stlSumSq(tw)
 	}
 	left := max(0, n-p.trend)
 	te := make([]float64, n-left)
@@ -258,9 +291,42 @@ func stlMedianInPlace(x []float64) float64 {
 	if n == 0 {
 		return math.NaN()
 	}
-	slices.Sort(x)
+	hi := stlSelect(x, n/2)
 	if n%2 == 1 {
-		return x[n/2]
+		return hi
 	}
-	return (x[n/2-1] + x[n/2]) / 2
+	// After selection the lower half holds the smaller values.
+	return (slices.Max(x[:n/2]) + hi) / 2
+}
+
+// stlSelect reorders x so that x[k] holds the k-th smallest value, smaller
+// or equal values before it, and returns it (Hoare's selection).
+func stlSelect(x []float64, k int) float64 {
+	lo, hi := 0, len(x)-1
+	for lo < hi {
+		p := x[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < p {
+				i++
+			}
+			for x[j] > p {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	return x[k]
 }

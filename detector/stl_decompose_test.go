@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -114,6 +115,25 @@ func TestSTLLoessLinearIsExact(t *testing.T) {
 			if math.Abs(ys[i]-y[i]) > 1e-9 {
 				t.Fatalf("jump %d: smooth[%d] = %v, want %v", jump, i, ys[i], y[i])
 			}
+		}
+	}
+}
+
+func TestSTLMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n < 60; n++ {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(rng.IntN(10)) // ties on purpose
+		}
+		sorted := append([]float64(nil), x...)
+		slices.Sort(sorted)
+		want := sorted[n/2]
+		if n%2 == 0 {
+			want = (sorted[n/2-1] + sorted[n/2]) / 2
+		}
+		if got := stlMedianInPlace(x); got != want {
+			t.Fatalf("median of %v = %v, want %v", sorted, got, want)
 		}
 	}
 }
