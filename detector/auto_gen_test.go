@@ -3,6 +3,8 @@ package detector
 import (
 	"math"
 	"math/rand/v2"
+	"syscall"
+	"testing"
 	"time"
 )
 
@@ -49,4 +51,23 @@ func (g autoGen) series() Series {
 		v[i] += g.noise * rng.NormFloat64()
 	}
 	return Series{Start: autoStart, Step: step, Values: v}
+}
+
+// autoCPU returns the process's user and system CPU time, so benchmarks can
+// report throughput per CPU second as well as per wall second on a shared
+// machine.
+func autoCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// autoReport reports points per wall second and per CPU second.
+func autoReport(b *testing.B, points int, cpu0 time.Duration, unit string) {
+	b.ReportMetric(float64(points)/b.Elapsed().Seconds(), unit+"/s")
+	if cpu := autoCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(points)/cpu.Seconds(), unit+"/cpu-s")
+	}
 }

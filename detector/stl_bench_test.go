@@ -18,12 +18,13 @@ func BenchmarkSTLHistory(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
+			cpu0 := autoCPU()
 			for range b.N {
 				if _, err := d.Detect(s, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.N*len(s.Values))/b.Elapsed().Seconds(), "points/s")
+			autoReport(b, b.N*len(s.Values), cpu0, "points")
 		})
 	}
 }
@@ -38,6 +39,7 @@ func BenchmarkSTLLatest(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu0 := autoCPU()
 	for range b.N {
 		for range series {
 			if _, err := d.Detect(s, len(s.Values)-1); err != nil {
@@ -45,5 +47,5 @@ func BenchmarkSTLLatest(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(b.N*series)/b.Elapsed().Seconds(), "series/s")
+	autoReport(b, b.N*series, cpu0, "series")
 }
