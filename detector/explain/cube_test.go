@@ -35,7 +35,7 @@ type leaf struct {
 // shares), a base volume, and how the current bucket differs.
 type spec struct {
 	dims    []string
-	card    []int     // values per dimension, named like "d0", "d1"... unless names set
+	card    []int      // values per dimension, named like "d0", "d1"... unless names set
 	names   [][]string // optional value names per dimension
 	total   float64    // baseline volume (plain) or denominator (ratio)
 	noise   float64    // relative noise on each current leaf

@@ -171,8 +171,8 @@ func (o Options) withDefaults() (Options, error) {
 
 func (in Input) validate() error {
 	var errs []error
-	if !finite(in.Actual) || !finite(in.Expected) {
-		errs = append(errs, fmt.Errorf("actual %v and expected %v: both must be numbers", in.Actual, in.Expected))
+	if !finite(in.Actual) || !finite(in.Expected) || !finite(in.Actual-in.Expected) {
+		errs = append(errs, fmt.Errorf("actual %v and expected %v: both must be numbers, their difference too", in.Actual, in.Expected))
 	}
 	if !finite(in.Scale) || in.Scale < 0 {
 		errs = append(errs, fmt.Errorf("scale %v: want 0 (unknown) or a positive number", in.Scale))

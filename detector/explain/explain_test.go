@@ -48,8 +48,8 @@ type scenario struct {
 	metric string
 	unit   string
 	opts   explain.Options
-	fold   bool                        // the fetcher folds like a pushed-down query
-	edit   func(in *explain.Input)     // changes to the detector's input
+	fold   bool                    // the fetcher folds like a pushed-down query
+	edit   func(in *explain.Input) // changes to the detector's input
 	check  func(*testing.T, *explain.Explanation)
 }
 
@@ -97,6 +97,20 @@ func scenarios() []scenario {
 				}
 				if e.Queries != 2 {
 					t.Errorf("Queries = %d, want 2 (dimensions, then the one pair that stands out)", e.Queries)
+				}
+			},
+		},
+		{
+			name: "three_way_combination_drops", spec: shop(is(map[int]string{0: "BR", 1: "android", 2: "email"}, 0.1)), metric: "orders",
+			check: func(t *testing.T, e *explain.Explanation) {
+				wantVerdict(t, e, explain.Explained)
+				c := e.Contributors[0]
+				wantSegment(t, c.Segment, map[string]string{"country": "BR", "platform": "android", "channel": "email"})
+				if c.Parent == nil || len(c.Parent.Segment) != 1 {
+					t.Errorf("Parent = %+v, want the single-dimension segment it refines", c.Parent)
+				}
+				if e.Queries != 3 {
+					t.Errorf("Queries = %d, want 3 (one per level)", e.Queries)
 				}
 			},
 		},

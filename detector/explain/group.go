@@ -16,6 +16,7 @@ type group struct {
 	cands    []int   // segments that stand out in the change's direction, best first
 	set      []int   // the explanation: the fewest leading cands reaching MinShare
 	covered  float64 // share of the change the set accounts for
+	broken   bool    // numbers overflowed: nothing measured
 }
 
 // newGroup measures the segments ks against the expected value.
@@ -33,8 +34,34 @@ func newGroup(dims []string, ks []keyed, ratio bool, expected float64) *group {
 	for i := range g.segs {
 		g.f.proportion(&g.segs[i])
 	}
+	if !g.finite() {
+		g.clear()
+	}
 	g.surprise = surprise(g.segs, ratio)
 	return g
+}
+
+// finite reports whether every derived number is finite: numbers at the
+// edge of float64 (or a baseline of 1e-300) overflow and cannot be compared.
+func (g *group) finite() bool {
+	f := g.f
+	ok := finite(f.net) && finite(f.gross) && finite(f.nullTotal) && finite(f.piNorm) && finite(f.k) && finite(f.kRate)
+	for i := 0; ok && i < len(g.segs); i++ {
+		s := &g.segs[i]
+		ok = finite(s.actual) && finite(s.expected) && finite(s.delta) && finite(s.mix) && finite(s.rate) &&
+			finite(s.x) && finite(s.pi) && finite(s.vol)
+	}
+	return ok
+}
+
+// clear leaves the group's segments without measures, so that it explains
+// nothing.
+func (g *group) clear() {
+	g.broken = true
+	for i := range g.segs {
+		g.segs[i] = seg{values: g.segs[i].values, raw: g.segs[i].raw}
+	}
+	g.f.net, g.f.gross, g.f.nullTotal, g.f.piNorm = 0, 0, 0, 0
 }
 
 // level is the number of dimensions combined.

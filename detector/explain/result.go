@@ -35,6 +35,8 @@ type Explanation struct {
 	*Effects               // ratio metrics: the change split in the explanation's breakdown
 	Queries    int         `json:"queries"` // Breakdown calls made
 	Notes      []string    `json:"notes,omitempty"`
+
+	order []string // the input's dimensions, to name segments in that order
 }
 
 // Verdict is the kind of explanation found.
@@ -118,6 +120,7 @@ func (s *search) result() *Explanation {
 		Metric: s.in.Metric, Unit: s.in.Unit, At: s.in.At.In(loc(s.in.Loc)),
 		Actual: s.in.Actual, Expected: s.in.Expected, Delta: s.in.Actual - s.in.Expected,
 		ExplainedShare: clamp01(s.covered()), ExplainedBy: len(s.items), Queries: s.nq,
+		order: s.in.Dimensions,
 	}
 	e.Verdict = s.verdict()
 	for _, it := range s.items {
@@ -140,6 +143,9 @@ func (s *search) result() *Explanation {
 		for _, sg := range s.top.segs {
 			e.MixEffect += sg.mix
 			e.RateEffect += sg.rate
+		}
+		if !finite(e.MixEffect) || !finite(e.RateEffect) {
+			e.MixEffect, e.RateEffect = 0, 0
 		}
 	}
 	s.checkTotals()
@@ -251,6 +257,13 @@ func (s *search) breakdown(g *group) Breakdown {
 func (s *search) checkTotals() {
 	if s.bad > 0 {
 		s.note("%d unusable numbers in the breakdowns (NaN, infinite, or a negative denominator) were read as zero", s.bad)
+	}
+	for _, gs := range s.levels {
+		for _, g := range gs {
+			if g.broken {
+				s.note("the breakdown by %s has numbers too large or too small to compare; it explains nothing", g.name())
+			}
+		}
 	}
 	f := s.levels[0][0].f
 	switch {

@@ -204,14 +204,23 @@ func (s *search) combos(level int) [][]string {
 	return out
 }
 
+// parentsStandOut reports whether every fetched sub-combination of c one
+// level up has segments that stand out, and at least one was fetched. A
+// sub-combination left out because it could not refine the explanation is
+// no evidence either way.
 func (s *search) parentsStandOut(c []string) bool {
+	found := false
 	for _, sub := range choose(c, len(c)-1) {
 		g := s.find(sub)
-		if g == nil || len(g.cands) == 0 {
+		if g == nil {
+			continue
+		}
+		if len(g.cands) == 0 {
 			return false
 		}
+		found = true
 	}
-	return true
+	return found
 }
 
 func (s *search) refines(c []string, level int) bool {

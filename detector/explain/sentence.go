@@ -22,11 +22,11 @@ func sentence(e *Explanation, in Input, r rules) string {
 	}
 	switch e.Verdict {
 	case Explained:
-		parts = append(parts, explained(items, move, e.Unit)+offset(e, r))
+		parts = append(parts, explained(items, move, e.Unit, e.order)+offset(e, r))
 	case Offsetting:
-		parts = append(parts, "Segments moved in opposite directions: "+opposite(items, e.Unit)+".")
+		parts = append(parts, "Segments moved in opposite directions: "+opposite(items, e.Unit, e.order)+".")
 	case Partial:
-		parts = append(parts, "No small set of segments explains it: "+partial(items, move, e.Unit)+offset(e, r))
+		parts = append(parts, "No small set of segments explains it: "+partial(items, move, e.Unit, e.order)+offset(e, r))
 	case Broad:
 		parts = append(parts, "No segment stands out: the "+move+" is spread across segments in proportion to their size.")
 	case Noise:
@@ -64,31 +64,31 @@ func headline(e *Explanation, in Input) string {
 
 // explained: "country=BR accounts for 81% of the drop (410 vs 1,370
 // expected), mostly platform=android (91% of it)."
-func explained(items []Contributor, move, unit string) string {
+func explained(items []Contributor, move, unit string, order []string) string {
 	if len(items) == 1 {
 		c := items[0]
 		top := root(c)
-		s := name(top) + " accounts for " + humanize.Percent(top.Share) + " of the " + move + " (" + numbers(top, unit) + ")"
+		s := name(top, order) + " accounts for " + humanize.Percent(top.Share) + " of the " + move + " (" + numbers(top, unit) + ")"
 		if c.Parent != nil {
-			s += ", " + refinement(c)
+			s += ", " + refinement(c, order)
 		}
 		return s + "."
 	}
-	return list(items, unit, "; ") + " account for " + humanize.Percent(sumShares(items)) + " of the " + move + "."
+	return list(items, unit, "; ", order) + " account for " + humanize.Percent(sumShares(items)) + " of the " + move + "."
 }
 
 // partial: "the largest, country=BR (…), accounts for 45% of the drop."
-func partial(items []Contributor, move, unit string) string {
+func partial(items []Contributor, move, unit string, order []string) string {
 	verb := " accounts for "
 	if len(items) > 1 {
 		verb = " account for "
 	}
-	return "the largest, " + list(items, unit, "; ") + "," + verb + "only " + humanize.Percent(sumShares(items)) + " of the " + move + "."
+	return "the largest, " + list(items, unit, "; ", order) + "," + verb + "only " + humanize.Percent(sumShares(items)) + " of the " + move + "."
 }
 
 // opposite: "country=US rose by 500 (2,500 vs 2,000 expected) and
 // country=BR fell by 490 (…)".
-func opposite(items []Contributor, unit string) string {
+func opposite(items []Contributor, unit string, order []string) string {
 	var parts []string
 	for _, c := range items {
 		top := root(c)
@@ -96,9 +96,9 @@ func opposite(items []Contributor, unit string) string {
 		if top.Delta > 0 {
 			verb = " rose by "
 		}
-		s := name(top) + verb + fmtValue(math.Abs(top.Delta), unit) + " (" + numbers(top, unit)
+		s := name(top, order) + verb + fmtValue(math.Abs(top.Delta), unit) + " (" + numbers(top, unit)
 		if c.Parent != nil {
-			s += "; " + refinement(c)
+			s += "; " + refinement(c, order)
 		}
 		parts = append(parts, s+")")
 	}
@@ -107,13 +107,13 @@ func opposite(items []Contributor, unit string) string {
 
 // list names several items with their numbers: "country=BR (410 vs 1,370
 // expected; mostly platform=android) and country=MX (…)".
-func list(items []Contributor, unit, sep string) string {
+func list(items []Contributor, unit, sep string, order []string) string {
 	var parts []string
 	for _, c := range items {
 		top := root(c)
-		s := name(top) + " (" + numbers(top, unit)
+		s := name(top, order) + " (" + numbers(top, unit)
 		if c.Parent != nil {
-			s += sep + refinement(c)
+			s += sep + refinement(c, order)
 		}
 		parts = append(parts, s+")")
 	}
@@ -121,9 +121,9 @@ func list(items []Contributor, unit, sep string) string {
 }
 
 // refinement: "mostly platform=android (91% of it)".
-func refinement(c Contributor) string {
+func refinement(c Contributor, order []string) string {
 	var extra []string
-	for _, d := range sortedKeys(c.Segment) {
+	for _, d := range ordered(c.Segment, order) {
 		if _, ok := c.Parent.Segment[d]; !ok {
 			extra = append(extra, d+"="+value(c.Segment[d]))
 		}
@@ -136,7 +136,7 @@ func refinement(c Contributor) string {
 func offset(e *Explanation, r rules) string {
 	for _, c := range e.Contributors[e.ExplainedBy:] {
 		if c.Share < -(1 - r.minShare) {
-			return " Partly offset by " + name(c) + " (" + fmtDelta(c.Delta, e.Unit) + ")."
+			return " Partly offset by " + name(c, e.order) + " (" + fmtDelta(c.Delta, e.Unit) + ")."
 		}
 	}
 	return ""
@@ -189,10 +189,11 @@ func sumShares(items []Contributor) float64 {
 	return s
 }
 
-// name: "country=BR", or "country=BR & platform=android" for a combination.
-func name(c Contributor) string {
+// name: "country=BR", or "country=BR & platform=android" for a combination,
+// dimensions in the given order (alphabetical for any not in it).
+func name(c Contributor, order []string) string {
 	var parts []string
-	for _, d := range sortedKeys(c.Segment) {
+	for _, d := range ordered(c.Segment, order) {
 		parts = append(parts, d+"="+value(c.Segment[d]))
 	}
 	return strings.Join(parts, " & ")
@@ -205,13 +206,22 @@ func value(v string) string {
 	return v
 }
 
-func sortedKeys(m map[string]string) []string {
+// ordered returns m's keys in the given order, then the rest sorted.
+func ordered(m map[string]string, order []string) []string {
 	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	for _, k := range order {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	var rest []string
+	for k := range m {
+		if !slices.Contains(order, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(keys, rest...)
 }
 
 // join: "a", "a and b", "a, b and c".

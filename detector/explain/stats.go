@@ -263,11 +263,12 @@ func jsd(p, q []float64) float64 {
 	return math.Min(math.Max(d, 0), 1)
 }
 
+// ratioOr0 returns a/b, or 0 when that is not a finite number.
 func ratioOr0(a, b float64) float64 {
-	if b == 0 {
-		return 0
+	if q := a / b; finite(q) {
+		return q
 	}
-	return a / b
+	return 0
 }
 
 func clamp01(x float64) float64 { return math.Min(math.Max(x, 0), 1) }

@@ -22,7 +22,7 @@ func (e *Explanation) Table(n int) string {
 		cs = cs[:n]
 	}
 	for _, c := range cs {
-		row := []string{name(c), fmtValue(c.Actual, e.Unit), fmtValue(c.Expected, e.Unit),
+		row := []string{name(c, e.order), fmtValue(c.Actual, e.Unit), fmtValue(c.Expected, e.Unit),
 			fmtDelta(c.Delta, e.Unit), humanize.Percent(c.Share)}
 		if c.RatioParts != nil {
 			row = append(row, fmtDelta(c.MixEffect, e.Unit), fmtDelta(c.RateEffect, e.Unit))
