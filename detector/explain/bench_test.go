@@ -181,4 +181,3 @@ func mustBreakdown(b *testing.B, f explain.Fetcher, req explain.Request) []expla
 	}
 	return cells
 }
-
