@@ -49,12 +49,14 @@ const (
 	// Offsetting: the total barely moved because segments moved in opposite
 	// directions; a few account for MinShare of the gross movement.
 	Offsetting Verdict = "offsetting"
-	// Partial: the segments that stand out account for part of the change.
+	// Partial: the few segments that stand out most account for less than
+	// MinShare of the change.
 	Partial Verdict = "partial"
-	// Broad: no segment stands out; the change is spread evenly.
+	// Broad: no segment stands out; the change is spread in proportion to
+	// the segments' size.
 	Broad Verdict = "broad"
-	// Noise: the change is within the metric's normal variation (Scale) and
-	// no segment explains it.
+	// Noise: the change is within the metric's normal variation (less than
+	// MinZ times Scale) and no few segments explain MinShare of it.
 	Noise Verdict = "noise"
 )
 
@@ -163,7 +165,7 @@ func (s *search) verdict() Verdict {
 		return Explained
 	case s.in.Scale > 0 && math.Abs(s.in.Actual-s.in.Expected) < s.o.MinZ*s.in.Scale:
 		return Noise
-	case len(s.items) > 0 && c >= s.o.MinShare/2:
+	case len(s.items) > 0:
 		return Partial
 	}
 	return Broad

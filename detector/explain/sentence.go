@@ -17,7 +17,10 @@ func sentence(e *Explanation, in Input, r rules) string {
 	parts := []string{headline(e, in)}
 	items := e.Contributors[:e.ExplainedBy]
 	move := "drop"
-	if e.Delta > 0 {
+	switch {
+	case r.flat:
+		move = "movement"
+	case e.Delta > 0:
 		move = "rise"
 	}
 	switch e.Verdict {
@@ -30,7 +33,7 @@ func sentence(e *Explanation, in Input, r rules) string {
 	case Broad:
 		parts = append(parts, "No segment stands out: the "+move+" is spread across segments in proportion to their size.")
 	case Noise:
-		parts = append(parts, "That is within normal variation, and no segment stands out.")
+		parts = append(parts, "That is within normal variation, and no segment explains it.")
 	}
 	if e.Effects != nil && e.Verdict != Noise {
 		parts = append(parts, mixOrRate(items, e.Effects))
