@@ -22,6 +22,7 @@ import (
 
 // Other is the value a breakdown reports for values folded together: those
 // beyond TopK, or outside a Keep list. It is never an explanation by itself.
+// A real value spelled the same is taken for it.
 const Other = "(other)"
 
 // Fetcher runs breakdown queries for one metric. Sources implement it with

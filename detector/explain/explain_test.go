@@ -101,6 +101,31 @@ func scenarios() []scenario {
 			},
 		},
 		{
+			name: "two_segments_one_confined", metric: "orders",
+			spec: shop(func(v []string) float64 {
+				switch {
+				case v[0] == "BR" && v[1] == "android":
+					return 0.2
+				case v[0] == "MX":
+					return 0.3
+				}
+				return 1
+			}),
+			check: func(t *testing.T, e *explain.Explanation) {
+				wantVerdict(t, e, explain.Explained)
+				if e.ExplainedBy != 2 {
+					t.Fatalf("ExplainedBy = %d, want 2", e.ExplainedBy)
+				}
+				got := map[string]int{}
+				for _, c := range e.Contributors[:2] {
+					got[c.Segment["country"]] = len(c.Segment)
+				}
+				if got["BR"] != 2 || got["MX"] != 1 {
+					t.Errorf("explaining segments = %v, want BR refined to a platform and MX alone", got)
+				}
+			},
+		},
+		{
 			name: "three_way_combination_drops", spec: shop(is(map[int]string{0: "BR", 1: "android", 2: "email"}, 0.1)), metric: "orders",
 			check: func(t *testing.T, e *explain.Explanation) {
 				wantVerdict(t, e, explain.Explained)

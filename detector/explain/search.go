@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -131,7 +132,7 @@ func (s *search) candidates(first []*group) ([]string, map[string][]string) {
 		if inA != inB {
 			return boolInt(inB) - boolInt(inA)
 		}
-		return -cmpFloat(a.surprise, b.surprise)
+		return cmp.Compare(b.surprise, a.surprise)
 	})
 	gs = gs[:min(len(gs), maxComboDims)]
 	keep := map[string][]string{}
@@ -342,14 +343,4 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

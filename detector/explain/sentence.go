@@ -73,11 +73,11 @@ func explained(items []Contributor, move, unit string, order []string) string {
 		top := root(c)
 		s := name(top, order) + " accounts for " + humanize.Percent(top.Share) + " of the " + move + " (" + numbers(top, unit) + ")"
 		if c.Parent != nil {
-			s += ", " + refinement(c, order)
+			s += ", " + refinement(c, order, false)
 		}
 		return s + "."
 	}
-	return list(items, unit, "; ", order) + " account for " + humanize.Percent(sumShares(items)) + " of the " + move + "."
+	return list(items, unit, order) + " account for " + humanize.Percent(sumShares(items)) + " of the " + move + "."
 }
 
 // partial: "the largest, country=BR (…), accounts for 45% of the drop."
@@ -86,7 +86,7 @@ func partial(items []Contributor, move, unit string, order []string) string {
 	if len(items) > 1 {
 		verb = " account for "
 	}
-	return "the largest, " + list(items, unit, "; ", order) + "," + verb + "only " + humanize.Percent(sumShares(items)) + " of the " + move + "."
+	return "the largest, " + list(items, unit, order) + "," + verb + "only " + humanize.Percent(sumShares(items)) + " of the " + move + "."
 }
 
 // opposite: "country=US rose by 500 (2,500 vs 2,000 expected) and
@@ -101,7 +101,7 @@ func opposite(items []Contributor, unit string, order []string) string {
 		}
 		s := name(top, order) + verb + fmtValue(math.Abs(top.Delta), unit) + " (" + numbers(top, unit)
 		if c.Parent != nil {
-			s += "; " + refinement(c, order)
+			s += "; " + refinement(c, order, true)
 		}
 		parts = append(parts, s+")")
 	}
@@ -110,28 +110,33 @@ func opposite(items []Contributor, unit string, order []string) string {
 
 // list names several items with their numbers: "country=BR (410 vs 1,370
 // expected; mostly platform=android) and country=MX (…)".
-func list(items []Contributor, unit, sep string, order []string) string {
+func list(items []Contributor, unit string, order []string) string {
 	var parts []string
 	for _, c := range items {
 		top := root(c)
 		s := name(top, order) + " (" + numbers(top, unit)
 		if c.Parent != nil {
-			s += sep + refinement(c, order)
+			s += "; " + refinement(c, order, true)
 		}
 		parts = append(parts, s+")")
 	}
 	return join(parts)
 }
 
-// refinement: "mostly platform=android (91% of it)".
-func refinement(c Contributor, order []string) string {
+// refinement: "mostly platform=android (91% of it)", or inside parentheses
+// "mostly platform=android, 91% of it".
+func refinement(c Contributor, order []string, nested bool) string {
 	var extra []string
 	for _, d := range ordered(c.Segment, order) {
 		if _, ok := c.Parent.Segment[d]; !ok {
 			extra = append(extra, d+"="+value(c.Segment[d]))
 		}
 	}
-	return "mostly " + strings.Join(extra, " & ") + " (" + humanize.Percent(ratioOr0(c.Delta, c.Parent.Delta)) + " of it)"
+	pct := humanize.Percent(ratioOr0(c.Delta, c.Parent.Delta)) + " of it"
+	if nested {
+		return "mostly " + strings.Join(extra, " & ") + ", " + pct
+	}
+	return "mostly " + strings.Join(extra, " & ") + " (" + pct + ")"
 }
 
 // offset names the largest move against the change in the explanation's
