@@ -19,7 +19,6 @@ func freshnessFlat(n int, v float64, tail ...float64) []float64 {
 	return append(out, tail...)
 }
 
-
 func TestFreshnessDetect(t *testing.T) {
 	nan := thresholdNaN
 	alternating := make([]float64, 20)
