@@ -196,8 +196,27 @@ func cusumSelect(x []float64, k int) float64 {
 	return x[k]
 }
 
-// cusumSmallMedian returns the median of a few values, sorting them.
+// cusumSmallMedian returns the median of a few values, reordering them.
+// Up to four values it uses compare-exchange networks, the common case of
+// a slot over four seasons.
 func cusumSmallMedian(x []float64) float64 {
+	switch len(x) {
+	case 1:
+		return x[0]
+	case 2:
+		return x[0]/2 + x[1]/2
+	case 3:
+		a, b := cusumSort2(x[0], x[1])
+		m, _ := cusumSort2(b, x[2]) // min(b, c)
+		_, med := cusumSort2(a, m)  // max(a, min(b, c))
+		return med
+	case 4:
+		a, b := cusumSort2(x[0], x[1])
+		c, d := cusumSort2(x[2], x[3])
+		_, lo := cusumSort2(a, c) // the larger of the two smaller
+		hi, _ := cusumSort2(b, d) // the smaller of the two larger
+		return lo/2 + hi/2
+	}
 	for i := 1; i < len(x); i++ {
 		for j := i; j > 0 && x[j] < x[j-1]; j-- {
 			x[j], x[j-1] = x[j-1], x[j]
@@ -208,4 +227,12 @@ func cusumSmallMedian(x []float64) float64 {
 		return x[n/2]
 	}
 	return x[n/2-1]/2 + x[n/2]/2
+}
+
+// cusumSort2 returns a and b in order; the values are finite.
+func cusumSort2(a, b float64) (float64, float64) {
+	if b < a {
+		return b, a
+	}
+	return a, b
 }

@@ -2,11 +2,15 @@ package detector
 
 import "testing"
 
+// BenchmarkCUSUM runs CUSUM with a daily period on the daily-seasonal
+// benchmark series, and without a period on the same series without its
+// daily pattern.
 func BenchmarkCUSUM(b *testing.B) {
-	flat := CUSUM{}
 	daily := CUSUM{Period: 24}
-	b.Run("history", func(b *testing.B) { thresholdBenchHistory(b, flat) })
-	b.Run("latest", func(b *testing.B) { thresholdBenchLatest(b, flat) })
-	b.Run("history-daily", func(b *testing.B) { thresholdBenchHistory(b, daily) })
-	b.Run("latest-daily", func(b *testing.B) { thresholdBenchLatest(b, daily) })
+	flat := CUSUM{}
+	noPattern := func(seed uint64, n int) Series { return thresholdBenchSeasonal(seed, n, 0) }
+	b.Run("history", func(b *testing.B) { thresholdBenchHistory(b, daily) })
+	b.Run("latest", func(b *testing.B) { thresholdBenchLatest(b, daily) })
+	b.Run("history-flat", func(b *testing.B) { thresholdBenchHistoryOf(b, flat, noPattern) })
+	b.Run("latest-flat", func(b *testing.B) { thresholdBenchLatestOf(b, flat, noPattern) })
 }

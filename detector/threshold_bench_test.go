@@ -22,12 +22,18 @@ const (
 	thresholdBenchSeries     = 64
 )
 
-// thresholdBenchSeries returns a daily-seasonal hourly series around 1,000
+// thresholdBenchValues returns a daily-seasonal hourly series around 1,000
 // with noise and a few gaps.
 func thresholdBenchValues(seed uint64, n int) Series {
+	return thresholdBenchSeasonal(seed, n, 200)
+}
+
+// thresholdBenchSeasonal returns an hourly series around 1,000 with noise,
+// a daily pattern of the given amplitude and a few gaps.
+func thresholdBenchSeasonal(seed uint64, n int, amplitude float64) Series {
 	v := thresholdNoise(seed, n, 1000, 50)
 	for i := range v {
-		v[i] += 200 * math.Sin(2*math.Pi*float64(i%24)/24)
+		v[i] += amplitude * math.Sin(2*math.Pi*float64(i%24)/24)
 		if i%997 == 13 {
 			v[i] = math.NaN()
 		}
@@ -36,7 +42,15 @@ func thresholdBenchValues(seed uint64, n int) Series {
 }
 
 func thresholdBenchHistory(b *testing.B, d Detector) {
-	s := thresholdBenchValues(1, thresholdBenchHistoryLen)
+	thresholdBenchHistoryOf(b, d, thresholdBenchValues)
+}
+
+func thresholdBenchLatest(b *testing.B, d Detector) {
+	thresholdBenchLatestOf(b, d, thresholdBenchValues)
+}
+
+func thresholdBenchHistoryOf(b *testing.B, d Detector, gen func(seed uint64, n int) Series) {
+	s := gen(1, thresholdBenchHistoryLen)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -47,10 +61,10 @@ func thresholdBenchHistory(b *testing.B, d Detector) {
 	b.ReportMetric(float64(b.N)*float64(s.Len())/b.Elapsed().Seconds(), "points/s")
 }
 
-func thresholdBenchLatest(b *testing.B, d Detector) {
+func thresholdBenchLatestOf(b *testing.B, d Detector, gen func(seed uint64, n int) Series) {
 	series := make([]Series, thresholdBenchSeries)
 	for i := range series {
-		series[i] = thresholdBenchValues(uint64(i+2), thresholdBenchLatestLen)
+		series[i] = gen(uint64(i+2), thresholdBenchLatestLen)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
