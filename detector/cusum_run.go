@@ -174,17 +174,19 @@ func (r *cusumRun) update(t int, x, ref float64) *cusumSide {
 	return nil
 }
 
-// cusumStandardise returns dev/sigma clipped to ±clip; a zero sigma makes
-// any deviation a full clip.
+// cusumStandardise returns dev/sigma clipped to ±clip. A zero sigma, or a
+// deviation that overflowed, makes any deviation a full clip.
 func cusumStandardise(dev, sigma, clip float64) float64 {
-	z := dev / sigma
-	if sigma == 0 {
-		z = 0
-		if dev != 0 {
-			z = math.Copysign(clip, dev)
+	if sigma == 0 || math.IsInf(dev, 0) {
+		switch {
+		case dev > 0:
+			return clip
+		case dev < 0:
+			return -clip
 		}
+		return 0
 	}
-	return math.Max(-clip, math.Min(clip, z))
+	return math.Max(-clip, math.Min(clip, dev/sigma))
 }
 
 // judge records the verdict on bucket t.

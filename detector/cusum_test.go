@@ -377,3 +377,28 @@ func ExampleCUSUM() {
 	// Nov 15 23:00 level 5.6% lower since 2026-11-14 23:00 UTC (25 buckets): about 951 against the expected 1,007
 	// shift -56 from bucket 335, found at bucket 359
 }
+
+// Values near the largest float64 overflow deviations and sigma; the
+// statistics must stay numbers so that later shifts are still found.
+func TestCUSUMExtremeValues(t *testing.T) {
+	v := make([]float64, 400)
+	for i := range v {
+		v[i] = -math.MaxFloat64 // three in five
+		if i%5 >= 3 {
+			v[i] = math.MaxFloat64 // the reference is −max, sigma +Inf, and value − reference overflows
+		}
+	}
+	s := thresholdHourly(v...)
+	set, err := CUSUM{}.settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newCUSUMRun(CUSUM{}, set, s, 0, true)
+	for i := range v {
+		r.step(i)
+		if math.IsNaN(r.pos.s) || math.IsNaN(r.neg.s) {
+			t.Fatalf("statistics became NaN at bucket %d (sigma %v)", i, r.sigma)
+		}
+	}
+	thresholdCheckPoints(t, s, 0, r.pts)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -313,4 +314,48 @@ func ExampleThreshold() {
 	// 11:00 80: 80 below the lower bound 100
 	// 12:00 NaN
 	// 13:00 740: 740 above the upper bound 500
+}
+
+// Threshold, Change, CUSUM and Freshness are safe for concurrent use: the
+// same detector judging the same series from several goroutines gives the
+// serial verdicts (run with -race to check for data races too).
+func TestThresholdMethodsConcurrent(t *testing.T) {
+	s := thresholdBenchValues(3, 600)
+	detectors := []Detector{
+		Threshold{Lower: thresholdPtr(700), Upper: thresholdPtr(1300)},
+		Change{Offset: 24, Relative: true, Max: 0.2},
+		CUSUM{Period: 24},
+		Freshness{},
+	}
+	for _, d := range detectors {
+		want, err := d.Detect(s, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() {
+				got, err := d.Detect(s, 0)
+				switch {
+				case err != nil:
+					errs <- err
+				case len(got) != len(want):
+					errs <- fmt.Errorf("%T: %d points concurrently, %d serially", d, len(got), len(want))
+				default:
+					for i := range got {
+						if !thresholdSamePoint(got[i], want[i]) {
+							errs <- fmt.Errorf("%T: point %d differs concurrently", d, i)
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	}
 }
