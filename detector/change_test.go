@@ -2,6 +2,7 @@ package detector
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -279,4 +280,29 @@ func TestChangeDuration(t *testing.T) {
 			t.Errorf("changeDuration(%v) = %q, want %q", tt.d, got, tt.want)
 		}
 	}
+}
+
+func ExampleChange() {
+	// Daily orders compared with the median of the same weekday over the
+	// past four weeks, allowing ±20%.
+	c, err := NewChange(Change{OffsetDuration: 7 * 24 * time.Hour, Periods: 4, Median: true, Relative: true, Max: 0.2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v := make([]float64, 29)
+	for i := range v {
+		v[i] = 4400
+	}
+	v[14] = 9000 // a promotion two weeks ago is outvoted by the other weeks
+	v[28] = 3210
+	s := Series{Start: time.Date(2026, 10, 23, 0, 0, 0, 0, time.UTC), Step: 24 * time.Hour, Values: v}
+	pts, err := c.Detect(s, s.Len()-1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := pts[0]
+	fmt.Println(p.Time.Format("Mon Jan 2"), p.Anomaly, p.Reason)
+	// Output: Fri Nov 20 true 27% below the expected 4,400; lower bound 3,520
 }

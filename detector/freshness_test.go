@@ -291,3 +291,27 @@ func ExampleFreshness() {
 	fmt.Println(pts[0].Anomaly, pts[0].Reason)
 	// Output: true no data for the last 3 hours (expected about 4,400 per hour)
 }
+
+func FuzzFreshnessAt(f *testing.F) {
+	f.Add(int64(0), int64(3600e9), int64(7200e9))
+	f.Add(int64(-1), int64(1<<62), int64(1))
+	f.Fuzz(func(t *testing.T, newest, now, maxAge int64) {
+		var n time.Time
+		if newest != 0 {
+			n = time.Unix(0, newest)
+		}
+		p, err := FreshnessAt(n, time.Unix(0, now), time.Duration(maxAge))
+		if err != nil {
+			if maxAge > 0 {
+				t.Fatalf("FreshnessAt(max age %v) error: %v", time.Duration(maxAge), err)
+			}
+			return
+		}
+		if math.IsNaN(p.Score) || p.Score < 0 || p.Score > 1 || math.IsNaN(p.Z) {
+			t.Fatalf("FreshnessAt = score %v, Z %v", p.Score, p.Z)
+		}
+		if p.Anomaly && p.Reason == "" {
+			t.Fatal("FreshnessAt: anomaly without a reason")
+		}
+	})
+}
