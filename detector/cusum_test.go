@@ -402,3 +402,33 @@ func TestCUSUMExtremeValues(t *testing.T) {
 	}
 	thresholdCheckPoints(t, s, 0, r.pts)
 }
+
+// The engine judges a sliding window: each run starts its series a bucket
+// later. Baselines refresh at epoch-aligned buckets, so once the
+// statistics have been at zero together, verdicts on recent buckets do not
+// depend on where the series starts.
+func TestCUSUMSlidingStart(t *testing.T) {
+	v := cusumStep(10, 1200, 1200, 0, true)
+	full := thresholdHourly(v...)
+	for _, c := range []CUSUM{{}, {Period: 24}} {
+		want, err := c.Detect(full, full.Len()-100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, drop := range []int{1, 5, 24, 100} {
+			s := thresholdHourly(v[drop:]...)
+			s.Start = full.Time(drop)
+			got, err := c.Detect(s, s.Len()-100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				g, w := got[i], want[i]
+				g.Index = w.Index
+				if !thresholdSamePoint(g, w) {
+					t.Fatalf("period %d, series starting %d buckets later: point %v = %+v, want %+v", c.Period, drop, w.Time, got[i], w)
+				}
+			}
+		}
+	}
+}
