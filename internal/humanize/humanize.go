@@ -100,7 +100,14 @@ func Duration(d time.Duration) string {
 	case d%time.Minute == 0 && d < time.Hour:
 		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	s := d.String() // e.g. "1h30m0s", "26h0m5s", "1.5s"
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func trim(s string) string {
