@@ -5,6 +5,8 @@ package notifiers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"math"
 	"time"
 )
@@ -34,6 +36,7 @@ const (
 // Alert is everything a notifier needs to render one alert, as plain data.
 type Alert struct {
 	ID          string // stable identity of the incident: rule plus series
+	Key         string // the delivery's idempotency key, stable across retries and restarts; see DeliveryKey
 	State       State
 	Rule        string // the metric's name
 	Description string
@@ -57,6 +60,35 @@ type Alert struct {
 
 	// History is the recent series for charts: actual and expected per bucket.
 	History []HistoryPoint
+
+	// Explanation is the drill-down behind the move (contributors, sentence),
+	// nil when there is none. Notifiers that cannot render it pass it on as
+	// JSON, so it must marshal with encoding/json.
+	Explanation any
+}
+
+// DeliveryKey returns the delivery's idempotency key: Key when set, else a
+// key derived from ID, State and Time, so that the same alert delivered
+// again after a retry or a restart carries the same key.
+func (a Alert) DeliveryKey() string {
+	if a.Key != "" {
+		return a.Key
+	}
+	h := sha256.New()
+	for _, s := range []string{a.ID, string(a.State), a.Time.UTC().Format(time.RFC3339Nano)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "vigil-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Prober is implemented by notifiers that can tell whether a delivery
+// already happened, so that after a crash between sending and recording a
+// delivery the caller can ask instead of sending it again. Notifiers that
+// cannot know (webhooks) do not implement it; they resend with the same
+// idempotency key and rely on the receiver to drop the duplicate.
+type Prober interface {
+	Delivered(ctx context.Context, key string) (bool, error)
 }
 
 // HistoryPoint is one bucket of an alert's recent history.

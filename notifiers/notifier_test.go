@@ -1,0 +1,66 @@
+package notifiers_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/notifiers"
+)
+
+func TestDeliveryKey(t *testing.T) {
+	at := time.Date(2025, 3, 4, 14, 0, 0, 0, time.UTC)
+	base := notifiers.Alert{ID: "orders", State: notifiers.Firing, Time: at}
+	derived := base.DeliveryKey()
+	if !strings.HasPrefix(derived, "vigil-") || len(derived) != len("vigil-")+32 {
+		t.Fatalf("DeliveryKey() = %q, want vigil- and 32 hex digits", derived)
+	}
+	with := func(f func(*notifiers.Alert)) notifiers.Alert { a := base; f(&a); return a }
+	tests := []struct {
+		name string
+		a    notifiers.Alert
+		same bool // the key equals the base alert's
+	}{
+		{"same alert again", with(func(a *notifiers.Alert) { a.Value = 3 }), true},
+		{"same instant elsewhere", with(func(a *notifiers.Alert) { a.Time = at.In(time.FixedZone("X", 3600)) }), true},
+		{"other state", with(func(a *notifiers.Alert) { a.State = notifiers.Resolved }), false},
+		{"other bucket", with(func(a *notifiers.Alert) { a.Time = at.Add(time.Hour) }), false},
+		{"other series", with(func(a *notifiers.Alert) { a.ID = "orders{country=BR}" }), false},
+		{"fields do not run together", notifiers.Alert{ID: "ordersfiring", Time: at}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.a.DeliveryKey(); (got == derived) != tt.same {
+				t.Errorf("DeliveryKey() = %q, base %q; want equal: %v", got, derived, tt.same)
+			}
+		})
+	}
+	if got := with(func(a *notifiers.Alert) { a.Key = "outbox-17" }).DeliveryKey(); got != "outbox-17" {
+		t.Errorf("DeliveryKey() with Key set = %q, want outbox-17", got)
+	}
+}
+
+// TestDeps keeps notifiers cheap to import: the standard library only.
+func TestDeps(t *testing.T) {
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if p, err := exec.LookPath("go"); err == nil {
+		gobin = p
+	}
+	out, err := exec.Command(gobin, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list -deps listed only %q", deps)
+	}
+	for _, dep := range deps {
+		std := !strings.Contains(strings.Split(dep, "/")[0], ".") && !strings.HasPrefix(dep, "vigil")
+		if !std && dep != "vigil/notifiers" {
+			t.Errorf("notifiers depends on %s; only the standard library is allowed", dep)
+		}
+	}
+}
