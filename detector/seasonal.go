@@ -42,6 +42,16 @@ type Seasonal struct {
 	Period  time.Duration // season length: 24h (daily) or 168h (weekly)
 	Seasons int           // past seasons the baseline is taken from, 3 to 64
 	Guards
+
+	// Level moves past slots onto the current level of the metric before
+	// the median is taken; see LevelAdjust. Off by default.
+	Level LevelAdjust
+	// Daily, with a weekly Period, combines the weekly pattern with the last
+	// Daily days (1 to 6): the expected value is the weekly median plus the
+	// median residual of the same local time on those days against their own
+	// weekly medians. The baseline then follows a change that persists for
+	// more than half of those days. 0, the default, is off.
+	Daily int
 }
 
 // NewSeasonal returns a Seasonal baseline over the given number of past
@@ -64,6 +74,7 @@ func (m Seasonal) Validate() error {
 		errs = append(errs, fmt.Errorf("seasonal: seasons must be between %d and %d, got %d", seasonalMinSeasons, seasonalMaxSeasons, m.Seasons))
 	}
 	errs = append(errs, seasonalCheckGuards(m.Guards)...)
+	errs = append(errs, m.checkOptions()...)
 	return errors.Join(errs...)
 }
 
@@ -120,22 +131,24 @@ func (m Seasonal) plan(s Series, from int) (*seasonalRun, error) {
 		return nil, fmt.Errorf("seasonal: %d weights for %d values", len(s.Weight), n)
 	case from < 0 || from > n:
 		return nil, fmt.Errorf("seasonal: from %d outside the series of %d buckets", from, n)
+	case m.Daily > 0 && (s.Calendar() && s.Step != 24*time.Hour || 24*time.Hour%s.Step != 0):
+		return nil, fmt.Errorf("seasonal: daily correction needs a step that divides a day, got %s", s.Step)
 	}
 	p := int(m.Period / s.Step)
 	if (n-1)/p < m.need() {
 		return nil, fmt.Errorf("seasonal: %d buckets of %s hold %d past seasons of %s before the last one, need %d: %w",
 			n, s.Step, (n-1)/p, m.Period, m.need(), ErrNotEnoughData)
 	}
-	return newSeasonalRun(s, from, p, m.Seasons, m.need()), nil
+	return newSeasonalRun(m, s, from, p), nil
 }
 
 // judge fills pts with the verdicts on s.Values[from:].
 func (r *seasonalRun) judge(s Series, from int, g Guards, pts []Point) {
-	t := s.Time(from)
+	t, calendar := s.Time(from), s.Calendar()
 	for i := from; i < len(s.Values); i++ {
 		p := &pts[i-from]
 		p.Index, p.Value = i, s.Values[i]
-		if s.Calendar() {
+		if calendar {
 			p.Time = s.Time(i)
 		} else {
 			p.Time = t

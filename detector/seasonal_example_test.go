@@ -39,5 +39,5 @@ func ExampleSeasonal() {
 		}
 	}
 	// Output:
-	// Sun 14:00 40% below the expected 999; lower bound 966
+	// Sun 14:00 40% below the expected 999; lower bound 967
 }

@@ -36,9 +36,9 @@ func seasonalFuzzValues(data []byte) []float64 {
 }
 
 func FuzzSeasonal(f *testing.F) {
-	f.Add([]byte("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123"), uint8(1), uint8(0), uint8(40), uint16(20))
-	f.Add(make([]byte, 120), uint8(2), uint8(5), uint8(0), uint16(0))
-	f.Add([]byte{200, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 1, 2, 3, 245, 255, 254, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, uint8(3), uint8(1), uint8(30), uint16(3))
+	f.Add([]byte("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123"), uint8(1), uint8(0), uint8(40), uint16(20), uint8(0))
+	f.Add(make([]byte, 120), uint8(2), uint8(5), uint8(0), uint16(0), uint8(1))
+	f.Add([]byte{200, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 1, 2, 3, 245, 255, 254, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, uint8(3), uint8(1), uint8(30), uint16(3), uint8(11))
 	zones := []*time.Location{time.UTC, seasonalLoad(f, "Europe/Berlin"), seasonalLoad(f, "Australia/Lord_Howe")}
 	steps := []struct{ step, period time.Duration }{
 		{6 * time.Hour, 24 * time.Hour},      // 4 buckets a season
@@ -47,7 +47,7 @@ func FuzzSeasonal(f *testing.F) {
 		{time.Hour, 24 * time.Hour},          // 24
 		{24 * time.Hour, 24 * time.Hour},     // calendar, 1
 	}
-	f.Fuzz(func(t *testing.T, data []byte, cfg, seasons, threshold uint8, from uint16) {
+	f.Fuzz(func(t *testing.T, data []byte, cfg, seasons, threshold uint8, from uint16, opts uint8) {
 		v := seasonalFuzzValues(data)
 		st := steps[int(cfg)%len(steps)]
 		loc := zones[int(cfg/8)%len(zones)]
@@ -57,7 +57,7 @@ func FuzzSeasonal(f *testing.F) {
 		}
 		m := Seasonal{Period: st.period, Seasons: 3 + int(seasons)%20, Guards: Guards{
 			Direction: Direction(cfg / 32 % 4), Threshold: float64(threshold) / 10, MinDelta: float64(cfg % 3),
-		}}
+		}, Level: LevelAdjust(opts % 3), Daily: int(opts/3) % 7}
 		pts, err := m.Detect(s, int(from)%(len(v)+1))
 		if err != nil {
 			return

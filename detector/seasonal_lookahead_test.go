@@ -30,6 +30,8 @@ func TestSeasonalNoLookAhead(t *testing.T) {
 		{name: "weekly utc", s: utc, m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8}},
 		{name: "daily berlin across DST", s: dst, m: Seasonal{Period: 24 * time.Hour, Seasons: 14}},
 		{name: "weighted min volume", s: weighted, m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 6, Guards: Guards{MinVolume: 150}}},
+		{name: "level scale and daily across DST", s: dst, m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 4, Level: LevelScale, Daily: 3}},
+		{name: "level shift", s: utc, m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 5, Level: LevelShift}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +40,9 @@ func TestSeasonalNoLookAhead(t *testing.T) {
 			full, err := tt.m.Detect(tt.s, base)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !full[0].Judged() || !full[len(full)-1].Judged() {
+				t.Fatalf("Detect(%s) leaves the range unjudged, want a test that compares verdicts", tt.name)
 			}
 			for _, from := range []int{base + 1, base + 100, n - 1, n} {
 				pts, err := tt.m.Detect(tt.s, from)

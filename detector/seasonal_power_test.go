@@ -16,13 +16,19 @@ func TestSeasonalFalseAlarms(t *testing.T) {
 		name      string
 		threshold float64
 		nominal   float64
+		level     LevelAdjust
+		daily     int
 	}{
 		{name: "medium", threshold: ThresholdMedium, nominal: 6.3e-5},
 		{name: "high", threshold: ThresholdHigh, nominal: 2.7e-3},
+		{name: "medium, level scale", threshold: ThresholdMedium, nominal: 6.3e-5, level: LevelScale},
+		{name: "high, level shift", threshold: ThresholdHigh, nominal: 2.7e-3, level: LevelShift},
+		{name: "medium, daily 3", threshold: ThresholdMedium, nominal: 6.3e-5, daily: 3},
+		{name: "high, daily 3 and level scale", threshold: ThresholdHigh, nominal: 2.7e-3, daily: 3, level: LevelScale},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8, Guards: Guards{Threshold: tt.threshold}}
+			m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8, Guards: Guards{Threshold: tt.threshold}, Level: tt.level, Daily: tt.daily}
 			alarms, points := 0, 0
 			for seed := range uint64(seeds) {
 				s := seasonalSynth(seasonalMonday, time.UTC, weeks*168, 1000, 0.6, 0.03, 100+seed)
@@ -53,13 +59,15 @@ func TestSeasonalPower(t *testing.T) {
 		name   string
 		factor float64
 		want   Direction
+		level  LevelAdjust
 	}{
 		{name: "level shift down", factor: 0.7, want: Down},
 		{name: "level shift up", factor: 1.3, want: Up},
+		{name: "level shift down, level scale", factor: 0.7, want: Down, level: LevelScale},
 	}
-	m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8, Level: tt.level}
 			flagged, shifted := 0, 0
 			for seed := range uint64(10) {
 				s := seasonalSynth(seasonalMonday, time.UTC, weeks*168, 1000, 0.6, 0.03, 200+seed)

@@ -3,6 +3,7 @@ package detector
 import (
 	"math"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -20,10 +21,10 @@ const seasonalRelFloor = 0.0025
 // standard deviation: 1.4826 times the finite-sample correction of Croux and
 // Rousseeuw (1992), without which the MAD of a handful of values is biased
 // low by up to a third. seasonalPredict[k] widens a spread into a prediction
-// spread for a new value against the median of k values: the median itself
-// has variance π/(2k)·σ² under normal noise, so the new value's deviation
-// from it has variance σ²·(1+π/(2k)). Both tables are filled once and only
-// read afterwards.
+// spread for a new value against the median of k values: the new value's
+// deviation from the median has variance σ²·(1+v(k)), where v(k)·σ² is the
+// variance of the median of k normal values (seasonalMedianVar). Both tables
+// are filled once and only read afterwards.
 var seasonalMADScale, seasonalPredict = seasonalTables()
 
 func seasonalTables() (mad, predict [seasonalMaxSeasons + 1]float64) {
@@ -34,9 +35,20 @@ func seasonalTables() (mad, predict [seasonalMaxSeasons + 1]float64) {
 			c = small[k]
 		}
 		mad[k] = 1.4826 * c
-		predict[k] = math.Sqrt(1 + math.Pi/(2*float64(k)))
+		predict[k] = math.Sqrt(1 + seasonalMedianVar(k))
 	}
 	return mad, predict
+}
+
+// seasonalMedianVar is the variance of the median of k standard normal
+// values: exact up to 8 (Rider 1960), π/(2k) beyond, which is the asymptotic
+// value and a little above the exact one.
+func seasonalMedianVar(k int) float64 {
+	exact := [...]float64{1: 1, 2: 0.5, 3: 0.4487, 4: 0.2982, 5: 0.2868, 6: 0.2147, 7: 0.2104, 8: 0.1682}
+	if k < len(exact) {
+		return exact[k]
+	}
+	return math.Pi / (2 * float64(k))
 }
 
 // seasonalPool is the most slots pooled for one spread: the slot and h <= 2
@@ -96,19 +108,37 @@ type seasonalRun struct {
 	st      []seasonalStat
 	zone    *seasonalZone // nil when slots are a whole number of seasons back
 	net     [][2]uint8    // sorting network for seasons values
+	widen   *[seasonalPool*seasonalMaxSeasons + 1]float64
+
+	level  LevelAdjust
+	growth []float64 // growth over the season before each bucket from gLo, see seasonalGrowth; nil without Level
+	gLo    int
+	daily  int // recent days of the residual correction, see recent
+	pd     int // buckets per day
 }
 
-func newSeasonalRun(s Series, from, p, seasons, need int) *seasonalRun {
-	r := &seasonalRun{vals: s.Values, p: p, seasons: seasons, need: need, net: seasonalNets()[seasons]}
+func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
+	r := &seasonalRun{vals: s.Values, p: p, seasons: m.Seasons, need: m.need(), net: seasonalNets()[m.Seasons],
+		widen: seasonalWiden(), level: m.Level, daily: m.Daily}
 	// Neighbours j = i±h are used through their own past slots, which must
 	// all lie before i: h < p/2 keeps them there even across a DST shift.
 	r.h = min(2, (p-1)/2)
 	r.lo = max(0, from-r.h)
+	if r.daily > 0 {
+		// The residual correction needs the baselines of the last days, and
+		// a DST shift moves a local time by less than a day.
+		r.pd = max(1, int(24*time.Hour/s.Step))
+		r.lo = max(0, r.lo-(r.daily+1)*r.pd)
+	}
 	hi := len(s.Values) + r.h
 	if !s.Calendar() {
 		// A past slot is at most one season beyond j-seasons·p (a shift of
 		// the UTC offset is shorter than a season).
-		r.zone = newSeasonalZone(s, max(0, r.lo-(seasons+2)*p), hi)
+		r.zone = newSeasonalZone(s, max(0, r.lo-(r.seasons+2)*p), hi)
+	}
+	if r.level != LevelNone {
+		r.gLo = max(0, r.lo-(r.seasons-1)*p)
+		r.growth = seasonalGrowth(s.Values, r.level == LevelScale, p, r.h, r.gLo, hi)
 	}
 	r.st = make([]seasonalStat, hi-r.lo)
 	var buf [seasonalMaxSeasons + 3]float64
@@ -131,7 +161,18 @@ func newSeasonalRun(s Series, from, p, seasons, need int) *seasonalRun {
 func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 	k := 0
 	x := buf[1 : r.seasons+3] // buf[0] and x[k:] are sentinels for seasonalMedMAD
+	g := 1.0                  // growth since season s, chained season by season
+	if r.level == LevelShift {
+		g = 0
+	}
 	for s := 1; s <= r.seasons; s++ {
+		if r.growth != nil {
+			if r.level == LevelScale {
+				g *= r.growthAt(j - (s-1)*r.p)
+			} else {
+				g += r.growthAt(j - (s-1)*r.p)
+			}
+		}
 		t := j - s*r.p
 		if t < 0 {
 			break
@@ -147,6 +188,12 @@ func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 		v := r.vals[t]
 		if v-v != 0 { // NaN or ±Inf: missing
 			continue
+		}
+		if r.growth != nil {
+			var ok bool
+			if v, ok = r.adjust(v, g); !ok {
+				continue
+			}
 		}
 		x[k] = v
 		k++
@@ -256,11 +303,20 @@ func (r *seasonalRun) baseline(i int) (expected, scale float64, ok bool) {
 		}
 	}
 	pooled := math.Sqrt(sum / float64(c))
-	if math.IsInf(pooled, 1) {
+	if pooled > math.MaxFloat64 {
 		pooled = r.pooledLarge(i)
 	}
-	sd := pooled * seasonalPredict[st.k] * seasonalWiden()[m]
-	return st.med, max(sd, seasonalRelFloor*math.Abs(st.med)), true
+	expected, pf := st.med, seasonalPredict[st.k]
+	if r.daily > 0 {
+		if corr, c := r.recent(i); c > 0 {
+			// The median of c residuals, each with the prediction variance,
+			// adds seasonalMedianVar(c) of it.
+			expected += corr
+			pf *= math.Sqrt(1 + seasonalMedianVar(c))
+		}
+	}
+	sd := pooled * pf * r.widen[m]
+	return expected, max(sd, seasonalRelFloor*math.Abs(expected)), true
 }
 
 // pooledLarge is the pooled spread of baseline for values so large that their

@@ -93,3 +93,35 @@ func TestSeasonalWiden(t *testing.T) {
 		}
 	}
 }
+
+// TestSeasonalSlide checks the sorted sliding window of seasonalGrowth
+// against a sort of the same values after each step.
+func TestSeasonalSlide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	var win, ref []float64
+	for step := range 20000 {
+		okOut := len(ref) > 0 && rng.IntN(4) > 0
+		okIn := rng.IntN(4) > 0 || len(ref) == 0
+		var out, in float64
+		if okOut {
+			out = ref[rng.IntN(len(ref))]
+			i := slices.Index(ref, out)
+			ref = slices.Delete(ref, i, i+1)
+		}
+		if okIn {
+			in = float64(rng.IntN(50))
+			ref = append(ref, in)
+		}
+		if probe := float64(rng.IntN(52)) - 1; len(win) > 0 {
+			got, _ := slices.BinarySearch(win, probe)
+			if s := seasonalSearch(win, probe); s != got {
+				t.Fatalf("seasonalSearch(%v, %v) = %d, want %d", win, probe, s, got)
+			}
+		}
+		win = seasonalSlide(win, out, okOut, in, okIn)
+		slices.Sort(ref)
+		if !slices.Equal(win, ref) {
+			t.Fatalf("seasonalSlide step %d (out %v %v, in %v %v) = %v, want %v", step, out, okOut, in, okIn, win, ref)
+		}
+	}
+}
