@@ -177,8 +177,10 @@ func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 		if t < 0 {
 			break
 		}
-		if r.zone != nil {
-			if t = r.zone.slot(j, t); t < 0 {
+		if z := r.zone; z != nil && (t < z.lo || z.off[t-z.lo] != z.off[j-z.lo]) {
+			// Not the same UTC offset as j (the common case, tested here
+			// without a call): look for the shifted slot.
+			if t = z.slot(j, t); t < 0 {
 				continue
 			}
 		}
