@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// TestDeps keeps detector a leaf: it may import the standard library, gonum
+// TestDetectorDeps keeps detector a leaf: it may import the standard library, gonum
 // and vigil/internal/humanize, but no other vigil package, no database
 // driver and no network client.
-func TestDeps(t *testing.T) {
+func TestDetectorDeps(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("go tool not in PATH: %v", err)
