@@ -1,0 +1,164 @@
+package detector
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Bounds on Seasonal.Seasons. Three is the smallest sample whose median
+// still ignores one outlying season; 64 bounds the per-slot buffer that lives
+// on the stack.
+const (
+	seasonalMinSeasons = 3
+	seasonalMaxSeasons = 64
+)
+
+// Seasonal judges each bucket against the same local time slot of the
+// previous Seasons seasons: the same hour on past days for a daily Period,
+// the same hour and weekday on past weeks for a weekly one. The expected
+// value is the median of those slots (missing ones skipped). The spread is
+// their scaled MAD pooled with the neighbouring slots', widened for the
+// uncertainty of so few values so that a threshold keeps the false-alarm
+// rate of a normal z-score, and never below 0.25% of the expected value (see
+// seasonalRun.baseline). The verdict comes from the embedded Guards.
+//
+// The band is wide when few values back it: give a daily Period on daily
+// data, which has no neighbouring slots, at least two weeks of Seasons.
+//
+// Slots are taken in the series' zone, so a daylight-saving change does not
+// shift the pattern: 09:00 on a Monday in Europe/Berlin is compared with
+// 09:00 on past Mondays on both sides of the switch. Where a past season has
+// no such local time (the hour skipped in spring) that season is missing for
+// the slot; where it has two (the hour repeated in autumn) the occurrence
+// with the judged bucket's UTC offset is used.
+//
+// A point is judged only when at least half of the Seasons past slots (and
+// never fewer than three) hold a value; otherwise its Expected is NaN, its
+// Score 0 and it is not anomalous. Seasonal is a value with no mutable state
+// and is safe for concurrent use.
+type Seasonal struct {
+	Period  time.Duration // season length: 24h (daily) or 168h (weekly)
+	Seasons int           // past seasons the baseline is taken from, 3 to 64
+	Guards
+
+	// Level moves past slots onto the current level of the metric before
+	// the median is taken; see LevelAdjust. Off by default.
+	Level LevelAdjust
+	// Daily, with a weekly Period, combines the weekly pattern with the last
+	// Daily days (1 to 6): the expected value is the weekly median plus the
+	// median residual of the same local time on those days against their own
+	// weekly medians. The baseline then follows a change that persists for
+	// more than half of those days. 0, the default, is off.
+	Daily int
+}
+
+// NewSeasonal returns a Seasonal baseline over the given number of past
+// seasons of length period, or an error naming the bad setting.
+func NewSeasonal(period time.Duration, seasons int, g Guards) (*Seasonal, error) {
+	m := &Seasonal{Period: period, Seasons: seasons, Guards: g}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Validate reports every bad setting of m, joined.
+func (m Seasonal) Validate() error {
+	var errs []error
+	if m.Period != 24*time.Hour && m.Period != 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("seasonal: period must be 24h (daily) or 168h (weekly), got %s", m.Period))
+	}
+	if m.Seasons < seasonalMinSeasons || m.Seasons > seasonalMaxSeasons {
+		errs = append(errs, fmt.Errorf("seasonal: seasons must be between %d and %d, got %d", seasonalMinSeasons, seasonalMaxSeasons, m.Seasons))
+	}
+	errs = append(errs, seasonalCheckGuards(m.Guards)...)
+	errs = append(errs, m.checkOptions()...)
+	return errors.Join(errs...)
+}
+
+func seasonalCheckGuards(g Guards) []error {
+	var errs []error
+	check := func(name string, v float64) {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			errs = append(errs, fmt.Errorf("seasonal: %s must be a finite number >= 0, got %v", name, v))
+		}
+	}
+	check("threshold", g.Threshold)
+	check("min delta", g.MinDelta)
+	check("min relative delta", g.MinRelDelta)
+	check("min volume", g.MinVolume)
+	if g.Direction < None || g.Direction > Both {
+		errs = append(errs, fmt.Errorf("seasonal: unknown direction %d", g.Direction))
+	}
+	return errs
+}
+
+// need is the number of valid past slots a point must have to be judged:
+// at least half of the requested seasons, so that the baseline stands for
+// most of the history the rule asked for, and at least three, the smallest
+// sample whose median and MAD survive one outlying season.
+func (m Seasonal) need() int {
+	return max(seasonalMinSeasons, (m.Seasons+1)/2)
+}
+
+// Detect judges s.Values[from:] against their seasonal baselines. It returns
+// an error wrapping ErrNotEnoughData when even the last bucket has fewer
+// than the needed past seasons behind it.
+func (m Seasonal) Detect(s Series, from int) ([]Point, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := m.plan(s, from)
+	if err != nil {
+		return nil, err
+	}
+	pts := make([]Point, len(s.Values)-from)
+	r.judge(s, from, m.Guards, pts)
+	return pts, nil
+}
+
+// plan checks the series against m and prepares the per-call state.
+func (m Seasonal) plan(s Series, from int) (*seasonalRun, error) {
+	n := len(s.Values)
+	switch {
+	case s.Step <= 0:
+		return nil, fmt.Errorf("seasonal: step must be positive, got %s", s.Step)
+	case m.Period%s.Step != 0:
+		return nil, fmt.Errorf("seasonal: step %s does not divide the %s period", s.Step, m.Period)
+	case s.Weight != nil && len(s.Weight) != n:
+		return nil, fmt.Errorf("seasonal: %d weights for %d values", len(s.Weight), n)
+	case from < 0 || from > n:
+		return nil, fmt.Errorf("seasonal: from %d outside the series of %d buckets", from, n)
+	case m.Daily > 0 && (s.Calendar() && s.Step != 24*time.Hour || 24*time.Hour%s.Step != 0):
+		return nil, fmt.Errorf("seasonal: daily correction needs a step that divides a day, got %s", s.Step)
+	}
+	p := int(m.Period / s.Step)
+	if (n-1)/p < m.need() {
+		return nil, fmt.Errorf("seasonal: %d buckets of %s hold %d past seasons of %s before the last one, need %d: %w",
+			n, s.Step, (n-1)/p, m.Period, m.need(), ErrNotEnoughData)
+	}
+	return newSeasonalRun(m, s, from, p), nil
+}
+
+// judge fills pts with the verdicts on s.Values[from:].
+func (r *seasonalRun) judge(s Series, from int, g Guards, pts []Point) {
+	t, calendar := s.Time(from), s.Calendar()
+	for i := from; i < len(s.Values); i++ {
+		p := &pts[i-from]
+		p.Index, p.Value = i, s.Values[i]
+		if calendar {
+			p.Time = s.Time(i)
+		} else {
+			p.Time = t
+			t = t.Add(s.Step)
+		}
+		expected, scale, ok := r.baseline(i)
+		if !ok {
+			p.Expected, p.Lower, p.Upper = math.NaN(), math.NaN(), math.NaN()
+			continue
+		}
+		g.JudgeScale(p, expected, scale, Volume(s, i, expected))
+	}
+}
