@@ -18,16 +18,16 @@ func KeyTime(key int64, q Query) time.Time {
 	return time.Unix(key, 0).In(q.Loc())
 }
 
-// BucketTime reads the bucket column of a raw SQL row: a timestamp (taken as
-// the instant it is), a date (the day at local midnight in q's zone, for
-// calendar buckets), or an integer of Unix seconds. Pointers are followed.
+// BucketTime reads the bucket column of a raw SQL row: a timestamp, taken as
+// the instant it is, or an integer of Unix seconds. Pointers are followed.
+// A DATE column is read with DateBucket instead.
 func BucketTime(v any, q Query) (time.Time, error) {
 	v = deref(v)
 	switch t := v.(type) {
 	case nil:
 		return time.Time{}, fmt.Errorf("rule %q: bucket is NULL", q.Rule)
 	case time.Time:
-		return dateAsDay(t, q), nil
+		return t, nil
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
@@ -42,18 +42,16 @@ func BucketTime(v any, q Query) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("rule %q: bucket must be a timestamp, a date or Unix seconds, got %T", q.Rule, v)
 }
 
-// dateAsDay reads t as a calendar date when it is midnight UTC but not a
-// bucket start in q's zone: DATE columns arrive as midnight UTC, and they
-// mean the local day. A value at local midnight is taken as it is.
-func dateAsDay(t time.Time, q Query) time.Time {
-	if Days(q.Granularity) == 0 || Floor(t, q.Granularity, q.Loc()).Equal(t) {
-		return t
+// DateBucket reads the bucket column of a raw SQL row whose type is a date:
+// drivers hand dates over as a time at midnight of some zone, and the date
+// means that day at local midnight in q's zone.
+func DateBucket(v any, q Query) (time.Time, error) {
+	t, ok := deref(v).(time.Time)
+	if !ok {
+		return time.Time{}, fmt.Errorf("rule %q: date bucket must be a date, got %T", q.Rule, deref(v))
 	}
-	u := t.UTC()
-	if u.Hour() != 0 || u.Minute() != 0 || u.Second() != 0 || u.Nanosecond() != 0 {
-		return t
-	}
-	return time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, q.Loc())
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, q.Loc()), nil
 }
 
 // Number reads a value column as float64: any integer, float, big integer or

@@ -92,6 +92,7 @@ func TestQueryErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Query(%s) = nil error, want one mentioning %q", tt.name, tt.want)
 			}
+			t.Logf("%v", err)
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("Query(%s) error %q does not mention %q", tt.name, err, w)

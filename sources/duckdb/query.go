@@ -199,16 +199,29 @@ func scanner(q sources.Query) func(*sql.Rows) (sources.Row, error) {
 	}
 }
 
-// scanRaw reads a (bucket, value) row of raw SQL.
+// scanRaw reads a (bucket, value) row of raw SQL; a DATE bucket is the
+// local day in the rule's zone.
 func scanRaw(rows *sql.Rows, q sources.Query) (sources.Row, error) {
-	var b, v any
-	if err := rows.Scan(&b, &v); err != nil {
-		if cols, cerr := rows.Columns(); cerr == nil && len(cols) != 2 {
-			return sources.Row{}, fmt.Errorf("sql must return 2 columns (bucket, value), got %d: %s", len(cols), strings.Join(cols, ", "))
-		}
+	types, err := rows.ColumnTypes()
+	if err != nil {
 		return sources.Row{}, err
 	}
-	t, err := sources.BucketTime(b, q)
+	if len(types) != 2 {
+		names := make([]string, len(types))
+		for i, ct := range types {
+			names[i] = ct.Name()
+		}
+		return sources.Row{}, fmt.Errorf("sql must return 2 columns (bucket, value), got %d: %s", len(types), strings.Join(names, ", "))
+	}
+	var b, v any
+	if err := rows.Scan(&b, &v); err != nil {
+		return sources.Row{}, err
+	}
+	read := sources.BucketTime
+	if types[0].DatabaseTypeName() == "DATE" {
+		read = sources.DateBucket
+	}
+	t, err := read(b, q)
 	if err != nil {
 		return sources.Row{}, err
 	}

@@ -1,7 +1,6 @@
 package sourcestest
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -15,26 +14,37 @@ func ClickHouseCreate(table string) string {
 		"ENGINE = MergeTree() ORDER BY ts"
 }
 
-// ClickHouseInserts returns INSERT statements that load evs into table, a
-// few hundred rows each, with every value written as an escaped literal and
-// times as Unix seconds (so the server's own zone plays no part). ClickHouse
-// 18.16 cannot take batches from current clients; plain INSERTs work
-// everywhere.
+// ClickHouseInserts returns statements that load evs into table, a few
+// hundred rows each, with every value written as an escaped literal and
+// times as Unix seconds (so the server's own zone plays no part).
+//
+// ClickHouse 18.16 takes neither batches from current clients nor INSERT
+// ... VALUES through Exec (the server waits for data blocks the client never
+// sends), so the rows arrive as INSERT ... SELECT over literal arrays, one
+// per column, joined with ARRAY JOIN. That form runs on current releases too.
 func ClickHouseInserts(table string, evs []Event) []string {
 	const chunk = 500
 	var out []string
 	for start := 0; start < len(evs); start += chunk {
-		end := min(start+chunk, len(evs))
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + strings.Join(Columns, ", ") + ") VALUES ")
-		for i, e := range evs[start:end] {
-			if i > 0 {
-				b.WriteString(", ")
+		part := evs[start:min(start+chunk, len(evs))]
+		cols := make([][]string, len(Columns))
+		for _, e := range part {
+			vals := []string{strconv.FormatInt(e.TS.Unix(), 10), strconv.FormatInt(e.UserID, 10), float(e.Amount),
+				float(e.Discount), ClickHouseString(e.Status), ClickHouseString(e.Country),
+				strconv.FormatInt(e.Visits, 10), strconv.FormatInt(e.Orders, 10)}
+			for i, v := range vals {
+				cols[i] = append(cols[i], v)
 			}
-			fmt.Fprintf(&b, "(%d, %d, %s, %s, %s, %s, %d, %d)", e.TS.Unix(), e.UserID, float(e.Amount),
-				float(e.Discount), ClickHouseString(e.Status), ClickHouseString(e.Country), e.Visits, e.Orders)
 		}
-		out = append(out, b.String())
+		arrays := make([]string, len(Columns))
+		joins := make([]string, len(Columns))
+		for i, c := range Columns {
+			arrays[i] = "[" + strings.Join(cols[i], ", ") + "] AS " + c + "_"
+			joins[i] = c + "_ AS " + c
+		}
+		list := strings.Join(Columns, ", ")
+		out = append(out, "INSERT INTO "+table+" ("+list+") SELECT "+list+" FROM (SELECT "+
+			strings.Join(arrays, ", ")+") ARRAY JOIN "+strings.Join(joins, ", "))
 	}
 	return out
 }

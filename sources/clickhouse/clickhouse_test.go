@@ -1,0 +1,150 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/sources"
+	"vigil/sources/sourcestest"
+)
+
+// load opens the test server and loads the test events into a table of
+// its own, dropped when the test ends.
+func load(t *testing.T) (*Source, string) {
+	t.Helper()
+	dsn := sourcestest.ClickHouseDSN(t)
+	ctx := context.Background()
+	s, err := Open(ctx, Options{DSN: dsn, ConnectTimeout: 5 * time.Second, QueryTimeout: time.Minute})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	table := fmt.Sprintf("vigil_test_events_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
+	stmts := append([]string{ClickHouseDrop(table), sourcestest.ClickHouseCreate(table)},
+		sourcestest.ClickHouseInserts(table, sourcestest.Events())...)
+	for _, st := range stmts {
+		if err := s.Conn().Exec(ctx, st); err != nil {
+			t.Fatalf("load test data: %v", err)
+		}
+	}
+	t.Cleanup(func() { s.Conn().Exec(context.Background(), ClickHouseDrop(table)) })
+	return s, table
+}
+
+// ClickHouseDrop drops a test table.
+func ClickHouseDrop(table string) string { return "DROP TABLE IF EXISTS " + table }
+
+func TestQueryCases(t *testing.T) {
+	s, table := load(t)
+	evs := sourcestest.Events()
+	for _, c := range sourcestest.Cases(table) {
+		t.Run(c.Name, func(t *testing.T) {
+			want, err := c.Want(evs)
+			if err != nil {
+				t.Fatalf("Want: %v", err)
+			}
+			got, err := s.Query(context.Background(), c.For(sourcestest.ClickHouse))
+			if err != nil {
+				t.Fatalf("Query: %v", err)
+			}
+			if d := sourcestest.Diff(got, want); d != "" {
+				t.Errorf("Query(%s) differs from the reference:\n%s", c.Name, d)
+			}
+		})
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	s, table := load(t)
+	base := sources.Query{Rule: "orders", Table: table, Timestamp: "ts", Value: "count()", Granularity: time.Hour,
+		From: time.Date(2024, 3, 29, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name string
+		edit func(*sources.Query)
+		want []string
+	}{
+		{"missing table", func(q *sources.Query) { q.Table = "vigil_no_such_table" }, []string{`rule "orders"`, "vigil_no_such_table"}},
+		{"missing column", func(q *sources.Query) { q.Value = "sum(price)" }, []string{`rule "orders"`, "price"}},
+		{"raw sql three columns", func(q *sources.Query) {
+			q.Value, q.SQL = "", "SELECT ts, 1, 2 FROM "+table+" WHERE ts >= {{from}} AND ts < {{to}}"
+		}, []string{`rule "orders"`, "2 columns"}},
+		{"raw sql misaligned", func(q *sources.Query) {
+			q.Value, q.SQL = "", "SELECT toDateTime('2024-03-29 01:30:00', 'UTC'), 1 WHERE {{from}} < {{to}}"
+		}, []string{`rule "orders"`, "not a bucket start"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := base
+			tt.edit(&q)
+			_, err := s.Query(context.Background(), q)
+			if err == nil {
+				t.Fatalf("Query(%s) = nil error, want one mentioning %q", tt.name, tt.want)
+			}
+			t.Logf("%v", err)
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Query(%s) error %q does not mention %q", tt.name, err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestQueryTimeout(t *testing.T) {
+	dsn := sourcestest.ClickHouseDSN(t)
+	s, err := Open(context.Background(), Options{DSN: dsn, QueryTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	q := sources.Query{Rule: "slow", Granularity: time.Hour,
+		From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC),
+		SQL: "SELECT {{from}} AS b, count() FROM system.numbers WHERE number % 7 = {{bucket_seconds}} AND {{to}} > b"}
+	_, err = s.Query(context.Background(), q)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Query(slow) error = %v, want context.DeadlineExceeded", err)
+	}
+	t.Logf("%v", err)
+	if err := s.Ping(context.Background()); err != nil {
+		t.Errorf("Ping after a timed out query: %v", err)
+	}
+}
+
+func TestDeadServer(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	s, err := Open(context.Background(), Options{DSN: "clickhouse://vigil:s3cret-pw@" + addr + "/default", ConnectTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatalf("Open(dead server) = %v, want no error before the first use", err)
+	}
+	defer s.Close()
+	q := sources.Query{Rule: "orders", Table: "events", Timestamp: "ts", Value: "count()", Granularity: time.Hour,
+		From: time.Date(2024, 3, 29, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC)}
+	_, qerr := s.Query(context.Background(), q)
+	perr := s.Ping(context.Background())
+	for _, err := range []error{qerr, perr} {
+		if err == nil {
+			t.Fatal("query on a dead server = nil error")
+		}
+		if !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("error %q does not name the address %s and the refusal", err, addr)
+		}
+		if strings.Contains(err.Error(), "s3cret-pw") {
+			t.Errorf("error %q shows the password", err)
+		}
+	}
+	t.Logf("query: %v\nping: %v", qerr, perr)
+	if !strings.Contains(qerr.Error(), `rule "orders"`) {
+		t.Errorf("Query error %q does not name the rule", qerr)
+	}
+}
