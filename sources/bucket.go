@@ -53,10 +53,18 @@ func DayNumber(t time.Time, loc *time.Location) int64 {
 }
 
 // DayStart returns local midnight in loc of the date that is n days after
-// 1970-01-01. Where a zone skips midnight, it is the first instant of the day.
+// 1970-01-01. Where a zone skips midnight (clocks jump from 23:59:59 to
+// 01:00), it is the first instant of the day.
 func DayStart(n int64, loc *time.Location) time.Time {
 	d := time.Unix(n*86400, 0).UTC()
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	if y, m, dd := t.Date(); y != d.Year() || m != d.Month() || dd != d.Day() {
+		// time.Date resolved the missing midnight to the previous day: the
+		// day begins where that zone period ends.
+		_, end := t.ZoneBounds()
+		return end.In(loc)
+	}
+	return t
 }
 
 // floorDiv divides rounding toward minus infinity; b must be positive.
