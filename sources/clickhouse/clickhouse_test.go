@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/detector"
 	"vigil/sources"
 	"vigil/sources/sourcestest"
 )
@@ -56,6 +57,7 @@ func TestQueryCases(t *testing.T) {
 			if d := sourcestest.Diff(got, want); d != "" {
 				t.Errorf("Query(%s) differs from the reference:\n%s", c.Name, d)
 			}
+			checkRender(t, s, c.For(sourcestest.ClickHouse), want)
 		})
 	}
 }
@@ -146,5 +148,26 @@ func TestDeadServer(t *testing.T) {
 	t.Logf("query: %v\nping: %v", qerr, perr)
 	if !strings.Contains(qerr.Error(), `rule "orders"`) {
 		t.Errorf("Query error %q does not name the rule", qerr)
+	}
+}
+
+// checkRender runs the SQL that Render shows, bounds inlined, and checks
+// that it returns what Query does.
+func checkRender(t *testing.T, s *Source, q sources.Query, want detector.Series) {
+	t.Helper()
+	text, err := s.Render(q)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	rows, err := s.fetch(context.Background(), q, text, nil)
+	if err != nil {
+		t.Fatalf("running the rendered SQL: %v\n%s", err, text)
+	}
+	got, err := sources.Fill(q, rows)
+	if err != nil {
+		t.Fatalf("Fill: %v", err)
+	}
+	if d := sourcestest.Diff(got, want); d != "" {
+		t.Errorf("rendered SQL of %s returns other values:\n%s", q.Rule, d)
 	}
 }

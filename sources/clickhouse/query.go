@@ -56,7 +56,7 @@ func (s *Source) queryError(ctx context.Context, q sources.Query, err error) err
 	if q.Kind() == sources.KindSQL {
 		what = "sql"
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+	if ctxErr := sources.ContextErr(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
 	return fmt.Errorf("rule %q: clickhouse %s: query on %s: %w", q.Rule, s.addr, what, err)

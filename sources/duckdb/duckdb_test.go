@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/detector"
 	"vigil/sources"
 	"vigil/sources/sourcestest"
 )
@@ -53,6 +54,7 @@ func TestQueryCases(t *testing.T) {
 				if d := sourcestest.Diff(got, want); d != "" {
 					t.Errorf("Query(%s) differs from the reference:\n%s", c.Name, d)
 				}
+				checkRender(t, s, c.For(sourcestest.DuckDB), want)
 			})
 		}
 	}
@@ -147,5 +149,26 @@ func TestInit(t *testing.T) {
 	_, err = Open(ctx, Options{Init: []string{"SELECT 1", "CREATE VIEW x AS SELECT * FROM missing_table"}})
 	if err == nil || !strings.Contains(err.Error(), "init statement 2 of 2") {
 		t.Errorf("Open(bad init) error = %v, want it to name init statement 2 of 2", err)
+	}
+}
+
+// checkRender runs the SQL that Render shows, bounds inlined, and checks
+// that it returns what Query does.
+func checkRender(t *testing.T, s *Source, q sources.Query, want detector.Series) {
+	t.Helper()
+	text, err := s.Render(q)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	rows, err := s.fetch(context.Background(), q, text, nil)
+	if err != nil {
+		t.Fatalf("running the rendered SQL: %v\n%s", err, text)
+	}
+	got, err := sources.Fill(q, rows)
+	if err != nil {
+		t.Fatalf("Fill: %v", err)
+	}
+	if d := sourcestest.Diff(got, want); d != "" {
+		t.Errorf("rendered SQL of %s returns other values:\n%s", q.Rule, d)
 	}
 }

@@ -60,7 +60,7 @@ func queryError(ctx context.Context, q sources.Query, err error) error {
 	if q.Kind() == sources.KindSQL {
 		what = "sql"
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+	if ctxErr := sources.ContextErr(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
 	return fmt.Errorf("rule %q: duckdb query on %s: %w", q.Rule, what, err)
