@@ -7,13 +7,20 @@
 #   ./scripts/test.sh -run Golden -v  # extra arguments go to go test
 #
 # Environment it honours:
-#   VIGIL_CH_NATIVE_PORT, VIGIL_CH_HTTP_PORT  ports of the test server (19000, 18123)
+#   VIGIL_CH_NATIVE_PORT, VIGIL_CH_HTTP_PORT  ports of the test server; by default the
+#                                             first free pair from 19000 and 18123 up
 #   VIGIL_CH_START_TIMEOUT                    seconds to wait for it (60)
 #   VIGIL_CHDB_DIR                            where chDB is installed (~/.cache/vigil/chdb)
 #   CI                                        when set, missing engines fail the tests
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+# clickhouse-server lives in /usr/sbin, which some root shells leave out;
+# go and npm need a home for their caches.
+PATH=$PATH:/usr/sbin:/sbin
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export HOME
 
 NATIVE_PORT=${VIGIL_CH_NATIVE_PORT:-19000}
 HTTP_PORT=${VIGIL_CH_HTTP_PORT:-18123}
@@ -42,7 +49,11 @@ install_chdb() {
 	if [ -f "$CHDB_DIR/node_modules/chdb/package.json" ]; then
 		return
 	fi
-	command -v npm >/dev/null || die "npm is missing: install Node.js 20 (apt-get install nodejs npm) for the chDB check"
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		log "installing Node.js and npm with apt-get (for the chDB check)"
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+	fi
 	log "installing chdb@$CHDB_VERSION into $CHDB_DIR (about 170 MB, once)"
 	mkdir -p "$CHDB_DIR"
 	(cd "$CHDB_DIR" && npm install --no-audit --no-fund --loglevel=error "chdb@$CHDB_VERSION" >/dev/null)
@@ -126,25 +137,28 @@ port_busy() {
 }
 
 server_log_tail() {
-	log "last lines of the server log:"
-	tail -n 40 "$WORK_DIR/log/server.err.log" "$WORK_DIR/log/server.log" "$WORK_DIR/stdout.log" 2>/dev/null >&2 || true
+	log "last lines of the server log ($WORK_DIR/log):"
+	tail -n 40 "$WORK_DIR/log/server.err.log" "$WORK_DIR/log/server.log" "$WORK_DIR/stdout.log" >&2 2>/dev/null || true
 }
 
-start_clickhouse() {
-	if port_busy "$NATIVE_PORT"; then
-		die "port $NATIVE_PORT is taken: stop what listens there or set VIGIL_CH_NATIVE_PORT"
-	fi
-	if port_busy "$HTTP_PORT"; then
-		die "port $HTTP_PORT is taken: stop what listens there or set VIGIL_CH_HTTP_PORT"
-	fi
-	WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vigil-clickhouse.XXXXXX")
+# try_start starts a server on NATIVE_PORT and HTTP_PORT and waits until it
+# answers. It returns 2 when the ports turned out to be taken, so that the
+# caller can try others; any other failure ends the script.
+try_start() {
+	rm -rf "${WORK_DIR:?}"/*
 	write_config "$WORK_DIR"
 	log "starting clickhouse-server on 127.0.0.1:$NATIVE_PORT (data in $WORK_DIR)"
 	clickhouse-server --config-file="$WORK_DIR/config.xml" >"$WORK_DIR/stdout.log" 2>&1 &
 	SERVER_PID=$!
 	local deadline=$((SECONDS + START_TIMEOUT))
-	until clickhouse-client --host 127.0.0.1 --port "$NATIVE_PORT" --query 'SELECT 1' >/dev/null 2>&1; do
+	until clickhouse-client --host 127.0.0.1 --port "$NATIVE_PORT" --query 'SELECT 1' >/dev/null 2>&1 &&
+		kill -0 "$SERVER_PID" 2>/dev/null; do
 		if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			wait "$SERVER_PID" 2>/dev/null || true
+			SERVER_PID=
+			if grep -qs 'Address already in use' "$WORK_DIR"/log/*.log "$WORK_DIR/stdout.log"; then
+				return 2
+			fi
 			server_log_tail
 			die "clickhouse-server exited before it answered on port $NATIVE_PORT"
 		fi
@@ -154,7 +168,32 @@ start_clickhouse() {
 		fi
 		sleep 0.5
 	done
-	log "clickhouse-server $(clickhouse-client --port "$NATIVE_PORT" --query 'SELECT version()') is up"
+}
+
+# start_clickhouse starts the test server on the first free pair of ports
+# from NATIVE_PORT and HTTP_PORT up, so that several runs on one machine do
+# not collide. Ports set in the environment are used as they are.
+start_clickhouse() {
+	WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vigil-clickhouse.XXXXXX")
+	local tries=1
+	if [ -z "${VIGIL_CH_NATIVE_PORT:-}" ] && [ -z "${VIGIL_CH_HTTP_PORT:-}" ]; then tries=20; fi
+	local i rc
+	for ((i = 0; i < tries; i++)); do
+		if port_busy "$NATIVE_PORT" || port_busy "$HTTP_PORT"; then
+			[ "$tries" -eq 1 ] && die "port $NATIVE_PORT or $HTTP_PORT is taken: free it or set VIGIL_CH_NATIVE_PORT and VIGIL_CH_HTTP_PORT"
+		else
+			rc=0
+			try_start || rc=$?
+			if [ "$rc" -eq 0 ]; then
+				log "clickhouse-server $(clickhouse-client --host 127.0.0.1 --port "$NATIVE_PORT" --query 'SELECT version()') is up"
+				return
+			fi
+			[ "$tries" -eq 1 ] && die "port $NATIVE_PORT or $HTTP_PORT is taken: free it or set VIGIL_CH_NATIVE_PORT and VIGIL_CH_HTTP_PORT"
+		fi
+		NATIVE_PORT=$((NATIVE_PORT + 1))
+		HTTP_PORT=$((HTTP_PORT + 1))
+	done
+	die "no free pair of ports for clickhouse-server from $((NATIVE_PORT - tries))/$((HTTP_PORT - tries)) up"
 }
 
 main() {

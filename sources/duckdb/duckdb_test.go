@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,8 +33,6 @@ func open(t *testing.T) *Source {
 	}
 	return s
 }
-
-var _ = slog.New
 
 func TestQueryCases(t *testing.T) {
 	s := open(t)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -232,9 +233,10 @@ func scanRaw(rows *sql.Rows, q sources.Query) (sources.Row, error) {
 	return sources.Row{Bucket: t, Value: f}, nil
 }
 
+// orNaN reads SQL NULL as NaN, a bucket without a value.
 func orNaN(v sql.NullFloat64) float64 {
 	if !v.Valid {
-		return nan
+		return math.NaN()
 	}
 	return v.Float64
 }

@@ -2,7 +2,6 @@ package duckdb
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"vigil/sources"
@@ -83,5 +82,3 @@ func arity(a []string, n int, what string) error {
 	}
 	return nil
 }
-
-var nan = math.NaN()
