@@ -99,7 +99,7 @@ func runChDB(t *testing.T, dir string, setup []string, queries []chdbQuery) (str
 func TestChDB(t *testing.T) {
 	dir := sourcestest.ChDBDir(t)
 	evs := sourcestest.Events()
-	setup := append([]string{sourcestest.ClickHouseCreate(goldenTable)}, sourcestest.ClickHouseInserts(goldenTable, evs)...)
+	setup := append([]string{sourcestest.ClickHouseCreate(goldenTable, "DateTime")}, sourcestest.ClickHouseInserts(goldenTable, evs)...)
 	cases := sourcestest.Cases(goldenTable)
 	var queries []chdbQuery
 	for _, c := range cases {

@@ -45,6 +45,7 @@ type Source struct {
 	conn    driver.Conn
 	addr    string
 	timeout time.Duration
+	maxExec bool // the server's max_execution_time was set in Options
 }
 
 // Open sets up a connection pool. It does not contact the server, so that
@@ -73,7 +74,7 @@ func Open(ctx context.Context, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: open %s: %w", strings.Join(o.Addr, ","), err)
 	}
-	return &Source{conn: conn, addr: strings.Join(o.Addr, ","), timeout: opts.QueryTimeout}, nil
+	return &Source{conn: conn, addr: strings.Join(o.Addr, ","), timeout: opts.QueryTimeout, maxExec: opts.MaxExecutionTime > 0}, nil
 }
 
 // Ping checks that the server answers.
@@ -102,4 +103,17 @@ func (s *Source) withTimeout(ctx context.Context) (context.Context, context.Canc
 		return context.WithTimeout(ctx, s.timeout)
 	}
 	return ctx, func() {}
+}
+
+// queryContext returns the context to hand the client for one query. When
+// MaxExecutionTime is set it hides ctx's deadline, and only its deadline:
+// clickhouse-go would replace the server's max_execution_time with the
+// deadline plus five seconds. The query is still cancelled when ctx ends.
+func (s *Source) queryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); !ok || !s.maxExec {
+		return ctx, func() {}
+	}
+	qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, cancel)
+	return qctx, func() { stop(); cancel() }
 }

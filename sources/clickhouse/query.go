@@ -28,7 +28,9 @@ func (s *Source) Query(ctx context.Context, q sources.Query) (detector.Series, e
 	}
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
-	rows, err := s.fetch(ctx, q, text, args)
+	qctx, qcancel := s.queryContext(ctx)
+	defer qcancel()
+	rows, err := s.fetch(qctx, q, text, args)
 	if err != nil {
 		return detector.Series{}, s.queryError(ctx, q, err)
 	}

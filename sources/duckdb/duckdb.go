@@ -14,6 +14,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -52,7 +53,7 @@ func connInit(execer driver.ExecerContext) error {
 func Open(ctx context.Context, opts Options) (*Source, error) {
 	c, err := duckdb.NewConnector(opts.Path, connInit)
 	if err != nil {
-		return nil, fmt.Errorf("duckdb: open %q: %w", opts.Path, err)
+		return nil, fmt.Errorf("duckdb: open %q: %w", redact(opts.Path), err)
 	}
 	s := &Source{db: sql.OpenDB(c), timeout: opts.QueryTimeout}
 	for i, stmt := range opts.Init {
@@ -72,4 +73,13 @@ func (s *Source) Close() error {
 		return fmt.Errorf("duckdb: close: %w", err)
 	}
 	return nil
+}
+
+// redact drops the options of a database path (path?key=value), which may
+// hold tokens.
+func redact(path string) string {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		return path[:i] + "?<options>"
+	}
+	return path
 }

@@ -169,3 +169,23 @@ func checkRender(t *testing.T, s *Source, q sources.Query, want detector.Series)
 		t.Errorf("rendered SQL of %s returns other values:\n%s", q.Rule, d)
 	}
 }
+
+// TestQuestionMarks checks that a ? in the rule's name or in a string of
+// its filter is not taken for a parameter.
+func TestQuestionMarks(t *testing.T) {
+	s := open(t)
+	c := sourcestest.Cases("events")[0]
+	want, err := c.Want(sourcestest.Events())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := c.For(sourcestest.DuckDB)
+	q.Rule, q.Filter = "orders?", "status <> '?' AND country <> 'a?b'"
+	got, err := s.Query(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Query: %v", err)
+	}
+	if d := sourcestest.Diff(got, want); d != "" {
+		t.Errorf("Query(question marks) differs:\n%s", d)
+	}
+}

@@ -7,9 +7,10 @@ import (
 )
 
 // ClickHouseCreate returns the statement that creates the test table in
-// ClickHouse. It runs on 18.16 and on current releases.
-func ClickHouseCreate(table string) string {
-	return "CREATE TABLE " + table + " (ts DateTime, user_id Int64, amount Float64, " +
+// ClickHouse, with ts of type timeType ("DateTime", or a zoned
+// "DateTime('Asia/Tokyo')"). It runs on 18.16 and on current releases.
+func ClickHouseCreate(table, timeType string) string {
+	return "CREATE TABLE " + table + " (ts " + timeType + ", user_id Int64, amount Float64, " +
 		"discount Nullable(Float64), status String, country String, visits Int64, orders Int64) " +
 		"ENGINE = MergeTree() ORDER BY ts"
 }

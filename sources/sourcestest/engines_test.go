@@ -37,7 +37,7 @@ func TestEnginesAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer click.Close()
-	for _, st := range append([]string{sourcestest.ClickHouseCreate(table)}, sourcestest.ClickHouseInserts(table, evs)...) {
+	for _, st := range append([]string{sourcestest.ClickHouseCreate(table, "DateTime")}, sourcestest.ClickHouseInserts(table, evs)...) {
 		if err := click.Conn().Exec(ctx, st); err != nil {
 			t.Fatalf("load ClickHouse: %v", err)
 		}
