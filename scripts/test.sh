@@ -46,13 +46,13 @@ install_clickhouse() {
 }
 
 install_chdb() {
-	if [ -f "$CHDB_DIR/node_modules/chdb/package.json" ]; then
-		return
-	fi
 	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 		log "installing Node.js and npm with apt-get (for the chDB check)"
 		as_root apt-get update -qq
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+	fi
+	if [ -f "$CHDB_DIR/node_modules/chdb/package.json" ]; then
+		return
 	fi
 	log "installing chdb@$CHDB_VERSION into $CHDB_DIR (about 170 MB, once)"
 	mkdir -p "$CHDB_DIR"
