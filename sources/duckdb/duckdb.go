@@ -37,6 +37,7 @@ type Options struct {
 type Source struct {
 	db      *sql.DB
 	timeout time.Duration
+	icu     bool // time zone functions are loaded
 }
 
 // connInit runs on every new connection. TIMESTAMP values are UTC by vigil's
@@ -60,6 +61,11 @@ func Open(ctx context.Context, opts Options) (*Source, error) {
 		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
 			return nil, errors.Join(fmt.Errorf("duckdb: init statement %d of %d: %w", i+1, len(opts.Init), err), s.Close())
 		}
+	}
+	// This build links ICU in; other builds may need it installed.
+	err = s.db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_extensions() WHERE extension_name = 'icu' AND loaded").Scan(&s.icu)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("duckdb: list extensions: %w", err), s.Close())
 	}
 	return s, nil
 }

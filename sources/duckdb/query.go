@@ -20,6 +20,10 @@ func (s *Source) Query(ctx context.Context, q sources.Query) (detector.Series, e
 	if err := q.Validate(); err != nil {
 		return detector.Series{}, err
 	}
+	if sources.Days(q.Granularity) > 0 && !isUTC(q.Loc()) && !s.icu {
+		return detector.Series{}, fmt.Errorf("rule %q: calendar buckets in %s need DuckDB's ICU extension, "+
+			"which this database has not loaded (add INSTALL icu and LOAD icu to init)", q.Rule, q.Loc())
+	}
 	var args []any
 	text, err := build(q, func(t time.Time) string {
 		args = append(args, t)
@@ -139,13 +143,25 @@ func bucketKey(q sources.Query) string {
 		g := int64(q.Granularity / time.Second)
 		return fmt.Sprintf("CAST(floor(epoch(%s) / %d) AS BIGINT) * %d", ts, g, g)
 	}
-	local := fmt.Sprintf("timezone(%s, CAST(%s AS TIMESTAMPTZ))", quote(q.Loc().String()), ts)
+	local := ts // epoch() reads TIMESTAMP as UTC
+	if !isUTC(q.Loc()) {
+		local = fmt.Sprintf("timezone(%s, CAST(%s AS TIMESTAMPTZ))", quote(q.Loc().String()), ts)
+	}
 	days := fmt.Sprintf("CAST(floor(epoch(%s) / 86400) AS BIGINT)", local)
 	if n == 1 {
 		return days
 	}
 	m := sources.EpochMonday
 	return fmt.Sprintf("CAST(floor((%s - %d) / %d) AS BIGINT) * %d + %d", days, m, n, n, m)
+}
+
+// isUTC reports whether loc is UTC, whose days need no time zone functions.
+func isUTC(loc *time.Location) bool {
+	switch loc.String() {
+	case "UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "Universal", "Etc/Universal":
+		return true
+	}
+	return false
 }
 
 // quote writes s as a DuckDB string literal.

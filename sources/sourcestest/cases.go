@@ -178,6 +178,8 @@ func Cases(table string) []Case {
 		{Name: "daily_berlin_spring", Query: daily(table, "daily_berlin_spring", "count()", local(2024, 3, 27), local(2024, 4, 4)), value: count},
 		{Name: "daily_berlin_fall", Query: daily(table, "daily_berlin_fall", "sum(amount)", local(2024, 10, 24), local(2024, 10, 31)),
 			value: sumNonNull(amount)},
+		{Name: "daily_utc", Query: with(daily(table, "daily_utc", "sum(visits)", utc(2024, 3, 28, 0), utc(2024, 4, 3, 0)),
+			func(q *sources.Query) { q.Location = time.UTC }), value: sumNonNull(visits)},
 		{Name: "weekly_berlin", Query: with(daily(table, "weekly_berlin", "count()", local(2024, 3, 25), local(2024, 4, 8)),
 			func(q *sources.Query) { q.Granularity = 7 * 24 * time.Hour }), value: count},
 		{Name: "raw_sql", Query: with(hourly("raw_sql"), func(q *sources.Query) { q.Granularity = 2 * time.Hour }),
