@@ -32,8 +32,9 @@ type Query struct {
 	Denominator string
 	Filter      string // optional SQL condition, trusted: it comes from the rules repository
 	// SQL is the escape hatch: a full query returning (bucket, value) rows,
-	// with the placeholders {{from}}, {{to}} (timestamp literals of the
-	// dialect) and {{bucket_seconds}} (an integer).
+	// with the placeholders {{from}}, {{to}} (timestamps of the dialect,
+	// bound as parameters) and {{bucket_seconds}} (an integer). The bucket
+	// is a timestamp, a date (calendar buckets) or Unix seconds.
 	SQL string
 
 	Granularity time.Duration  // bucket width; a whole number of days buckets at local midnight

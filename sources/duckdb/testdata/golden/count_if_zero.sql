@@ -1,0 +1,8 @@
+-- vigil rule: count_if_zero
+SELECT
+  CAST(floor(epoch(ts) / 3600) AS BIGINT) * 3600 AS vigil_bucket,
+  CAST(count(*) FILTER (WHERE status = 'refunded') AS DOUBLE) AS vigil_value
+FROM events
+WHERE ts >= ? AND ts < ?
+GROUP BY vigil_bucket
+ORDER BY vigil_bucket
