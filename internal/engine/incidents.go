@@ -31,7 +31,7 @@ func NewMemoryIncidents() Incidents {
 }
 
 type memoryIncidents struct {
-	mu   sync.Mutex
+	mu     sync.Mutex
 	series map[string]incident
 }
 
