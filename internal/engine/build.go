@@ -27,7 +27,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 			continue
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: metric %q: %w", m.Pos, m.Name, err))
+			errs = append(errs, located(m.Pos, fmt.Errorf("metric %q: %w", m.Name, err)))
 			continue
 		}
 		rules = append(rules, r)
@@ -100,4 +100,12 @@ func closeAll(closers []io.Closer) {
 			_ = c.Close()
 		}
 	}
+}
+
+// located prefixes err with the position it comes from, when known.
+func located(p config.Pos, err error) error {
+	if p.File == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", p, err)
 }

@@ -18,7 +18,7 @@ func buildNotifiers(cfg *config.Config, opts Options) (map[string]notifiers.Noti
 		nc := cfg.Notifiers[name]
 		n, err := buildNotifier(nc, opts)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: notifier %q: %w", nc.Pos, name, err))
+			errs = append(errs, located(nc.Pos, fmt.Errorf("notifier %q: %w", name, err)))
 			continue
 		}
 		if n == nil {

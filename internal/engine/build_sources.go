@@ -30,7 +30,7 @@ func openSources(ctx context.Context, cfg *config.Config, opts Options) (map[str
 		sc := cfg.Sources[name]
 		src, err := openSource(ctx, sc, opts)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: source %q: %w", sc.Pos, name, err))
+			errs = append(errs, located(sc.Pos, fmt.Errorf("source %q: %w", name, err)))
 			continue
 		}
 		if c := closer(src); c != nil {
