@@ -14,12 +14,21 @@ import (
 
 // writeTable prints one line per result, aligned, with a header.
 func writeTable(w io.Writer, results []engine.Result) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tBUCKET\tACTUAL\tEXPECTED\tBAND\tCHANGE\tSCORE\tVERDICT\tNOTE")
 	for _, r := range results {
 		fmt.Fprintln(tw, strings.Join(row(r), "\t"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var out strings.Builder
+	for line := range strings.Lines(b.String()) {
+		out.WriteString(strings.TrimRight(line, " \n") + "\n")
+	}
+	_, err := io.WriteString(w, out.String())
+	return err
 }
 
 // row formats one result; values the evaluation did not produce are "-".
