@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"vigil/config"
+	"vigil/notifiers"
+	"vigil/sources"
+)
+
+// Build opens every source of cfg, builds its notifiers and a detector per
+// metric, and returns an Engine over the metrics. It reports every problem
+// at once, joined with errors.Join; on error it closes what it opened.
+func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error) {
+	opts = opts.withDefaults()
+	srcs, closers, srcErrs := openSources(ctx, cfg, opts)
+	nots, notErrs := buildNotifiers(cfg, opts)
+	errs := append(srcErrs, notErrs...)
+	rules := make([]Rule, 0, len(cfg.Metrics))
+	for _, m := range cfg.Metrics {
+		r, err := buildRule(cfg, m, srcs, nots)
+		if errors.Is(err, errReported) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, located(m.Pos, fmt.Errorf("metric %q: %w", m.Name, err)))
+			continue
+		}
+		rules = append(rules, r)
+	}
+	if err := errors.Join(errs...); err != nil {
+		closeAll(closers)
+		return nil, err
+	}
+	e := New(rules, opts)
+	e.closers = closers
+	return e, nil
+}
+
+// errReported marks a rule whose only problem was reported already: its
+// source failed to open.
+var errReported = errors.New("reported")
+
+// buildRule puts together one metric's rule.
+func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Source, nots map[string]notifiers.Notifier) (Rule, error) {
+	var errs []error
+	src, opened := srcs[m.Source]
+	if _, known := cfg.Sources[m.Source]; !known {
+		errs = append(errs, fmt.Errorf("source: no source named %q", m.Source))
+	}
+	det, method, err := buildDetector(m.Detect)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("detect: %w", err))
+	}
+	var targets []notifiers.Notifier
+	for _, name := range m.Notify {
+		n, built := nots[name]
+		_, known := cfg.Notifiers[name]
+		switch {
+		case !known:
+			errs = append(errs, fmt.Errorf("notify: no notifier named %q", name))
+		case built && n != nil:
+			targets = append(targets, n)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Rule{}, err
+	}
+	if !opened {
+		return Rule{}, errReported
+	}
+	return Rule{
+		Metric:     m,
+		SourceName: m.Source,
+		Source:     src,
+		Detector:   det,
+		Method:     method,
+		Timeout:    cfg.Defaults.Timeout,
+		Notifiers:  targets,
+	}, nil
+}
+
+// sortedKeys returns the keys of m in order, for deterministic errors.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func closeAll(closers []io.Closer) {
+	for _, c := range closers {
+		if c != nil {
+			_ = c.Close()
+		}
+	}
+}
+
+// located prefixes err with the position it comes from, when known.
+func located(p config.Pos, err error) error {
+	if p.File == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", p, err)
+}

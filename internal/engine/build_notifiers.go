@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"vigil/config"
+	"vigil/notifiers"
+	"vigil/notifiers/console"
+)
+
+// buildNotifiers builds every notifier of cfg, each wrapped so that its
+// errors name it. A notifier that is skipped maps to nil.
+func buildNotifiers(cfg *config.Config, opts Options) (map[string]notifiers.Notifier, []error) {
+	nots := map[string]notifiers.Notifier{}
+	var errs []error
+	for _, name := range sortedKeys(cfg.Notifiers) {
+		nc := cfg.Notifiers[name]
+		n, err := buildNotifier(nc, opts)
+		if err != nil {
+			errs = append(errs, located(nc.Pos, fmt.Errorf("notifier %q: %w", name, err)))
+			continue
+		}
+		if n == nil {
+			continue
+		}
+		nots[name] = named(name, n)
+	}
+	return nots, errs
+}
+
+// buildNotifier returns nil, nil for a notifier left unconfigured on
+// purpose (an empty token or URL, as when its environment variable is
+// unset), after a warning.
+func buildNotifier(nc config.Notifier, opts Options) (notifiers.Notifier, error) {
+	switch nc.Type {
+	case "console":
+		return console.New(opts.Stdout), nil
+	case "slack", "webhook":
+		secret, key := nc.Token, "token"
+		if nc.Type == "webhook" {
+			secret, key = nc.URL, "url"
+		}
+		if secret == "" {
+			opts.Logger.Warn("notifier skipped: its "+key+" is empty", "notifier", nc.Name, "type", nc.Type)
+			return nil, nil
+		}
+		return nil, fmt.Errorf("type %q is not supported yet; use console, or leave its %s empty to skip it", nc.Type, key)
+	}
+	return nil, fmt.Errorf("type %q: want console, slack or webhook", nc.Type)
+}
+
+// named wraps n so that its errors say which notifier failed.
+func named(name string, n notifiers.Notifier) notifiers.Notifier {
+	return notifiers.NotifierFunc(func(ctx context.Context, a notifiers.Alert) (bool, error) {
+		retry, err := n.Notify(ctx, a)
+		if err != nil {
+			err = fmt.Errorf("notifier %q: %w", name, err)
+		}
+		return retry, err
+	})
+}
