@@ -16,7 +16,7 @@ import (
 // for it to start, sends SIGTERM and expects a clean exit.
 func TestRunStopsOnSignal(t *testing.T) {
 	dir := t.TempDir()
-	cfg := "notifiers:\n  stdout: {type: console}\nrules: rules/\n"
+	cfg := "sources:\n  local: {type: duckdb}\nnotifiers:\n  stdout: {type: console}\nrules: rules/\n"
 	if err := os.WriteFile(filepath.Join(dir, "vigil.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
