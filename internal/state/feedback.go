@@ -77,7 +77,10 @@ func (tx *Tx) AddFeedback(f Feedback) error {
 // SetFeedback records kind (NotAnomaly, Confirmed, or "" to withdraw it),
 // given by by at at, on incident id and on each run of its anomalous
 // buckets, replacing what was said before. bucketEnd maps a bucket's start
-// to its end (start + granularity; the next local midnight for days).
+// to its end (start + granularity; the next local midnight for days). The
+// starts it gets come back from storage with a fixed UTC offset, not the
+// rule's time.Location, so a calendar step must convert first:
+// func(t time.Time) time.Time { return t.In(loc).AddDate(0, 0, 1) }.
 func (tx *Tx) SetFeedback(id, kind, by string, at time.Time, bucketEnd func(time.Time) time.Time) (Incident, error) {
 	if bucketEnd == nil {
 		return Incident{}, fmt.Errorf("set feedback on %s: no bucketEnd", id)
