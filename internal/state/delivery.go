@@ -54,7 +54,10 @@ type Delivery struct {
 }
 
 // DeliveryKey is the idempotency key of the seq-th delivery of event for
-// incident to notifier: "orders@2024-05-01T14:00:00Z|open|1|growth".
+// incident to notifier: "orders@2024-05-01T14:00:00Z|open|1|growth". For
+// an event about a rule rather than an incident, pass a subject that names
+// the rule ("rule:orders") and a seq that names the failure streak (its
+// start as Unix seconds), so two streaks never share a key.
 func DeliveryKey(incident string, event Event, seq int, notifier string) string {
 	return incident + "|" + string(event) + "|" + strconv.Itoa(seq) + "|" + notifier
 }

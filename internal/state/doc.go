@@ -57,7 +57,10 @@
 // # Retention
 //
 // Prune deletes resolved incidents and finished deliveries older than a
-// cutoff; DefaultRetention (90 days) is the suggested one. At a few hundred
-// bytes a record, a year of alerts for thousands of rules stays in the tens
-// of megabytes.
+// cutoff; DefaultRetention (90 days) is the suggested one. For scale
+// (BenchmarkOpen): 10,000 rules, 10,000 incidents and 100,000 sent
+// deliveries with 150-byte payloads fill 74 MB of pages in a 91 MB file,
+// which opens and verifies in about 20 ms. bbolt reuses the pages Prune
+// frees but never shrinks the file; a smaller copy can be made offline
+// with bbolt's compact command.
 package state

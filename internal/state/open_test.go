@@ -187,6 +187,19 @@ func TestOpenRefusesDamagedFile(t *testing.T) {
 			binary.NativeEndian.PutUint16(head[10:], 1)
 			overwrite(t, path, int64(fl*ps), append(head, binary.NativeEndian.AppendUint64(nil, uint64(leaf))...))
 		}, "consistency check failed"},
+		{"bucket missing", func(t *testing.T, path string) {
+			must(t, os.Rename(bigStore(t), path))
+			db, err := bolt.Open(path, 0o600, nil)
+			must(t, err)
+			must(t, db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bFeedback) }))
+			must(t, db.Close())
+		}, "bucket feedback is missing"},
+		{"written without a freelist", func(t *testing.T, path string) {
+			db, err := bolt.Open(path, 0o600, &bolt.Options{NoFreelistSync: true})
+			must(t, err)
+			must(t, db.Update(func(tx *bolt.Tx) error { return createV1(tx) }))
+			must(t, db.Close())
+		}, "no freelist"},
 		{"bbolt file of another program", func(t *testing.T, path string) {
 			db, err := bolt.Open(path, 0o600, nil)
 			must(t, err)

@@ -126,7 +126,8 @@ func preflight(f *os.File) (metaPair, error) {
 	case m.root < 2 || m.root >= m.hwm:
 		return metas, fmt.Errorf("its header points the root at page %d, outside the file's %d pages", m.root, m.hwm)
 	case m.freelist == noFreelist:
-		return metas, nil
+		// bbolt would write a freelist on open, before any check: refuse.
+		return metas, fmt.Errorf("its header has no freelist, which vigil always writes: it was not made by vigil")
 	case m.freelist < 2 || m.freelist >= m.hwm:
 		return metas, fmt.Errorf("its header points the freelist at page %d, outside the file's %d pages", m.freelist, m.hwm)
 	}

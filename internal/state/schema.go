@@ -43,9 +43,12 @@ var migrations = []migration{
 	{1, "create the buckets", createV1},
 }
 
+// buckets are the buckets of the current schema.
+var buckets = [][]byte{bMeta, bIncidents, bIncidentRule, bOpenIncidents, bResolved,
+	bRules, bDeliveries, bQueue, bDeliveryByInc, bDeliveriesDone, bFeedback}
+
 func createV1(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bMeta, bIncidents, bIncidentRule, bOpenIncidents, bResolved,
-		bRules, bDeliveries, bQueue, bDeliveryByInc, bDeliveriesDone, bFeedback} {
+	for _, name := range buckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
@@ -72,7 +75,7 @@ func (s *Store) migrate(migs []migration) error {
 	case from > latest:
 		return &NewerSchemaError{Path: s.path, Found: from, Latest: latest}
 	case from == latest:
-		return nil
+		return s.checkBuckets()
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		for _, m := range migs[from:] {
@@ -93,7 +96,20 @@ func (s *Store) migrate(migs []migration) error {
 		return err
 	}
 	s.log.Info("state file schema upgraded", "path", s.path, "from", from, "to", latest)
-	return nil
+	return s.checkBuckets()
+}
+
+// checkBuckets makes sure every bucket of the schema exists, so that a
+// missing one is reported at start and not on some later write.
+func (s *Store) checkBuckets() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range buckets {
+			if tx.Bucket(name) == nil {
+				return &CorruptError{Path: s.path, Reason: fmt.Sprintf("its bucket %s is missing", name)}
+			}
+		}
+		return nil
+	})
 }
 
 // version reads the schema version: 0 for a file with no buckets at all
