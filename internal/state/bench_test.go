@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -131,6 +132,36 @@ func BenchmarkSetLastJudged(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 	reportSize(b, s)
+}
+
+// BenchmarkSetLastJudgedParallel: many rules finishing at once, each in
+// its own Update (one fsync each) or through Batch (shared fsyncs).
+func BenchmarkSetLastJudgedParallel(b *testing.B) {
+	for _, mode := range []string{"Update", "Batch"} {
+		b.Run(mode, func(b *testing.B) {
+			s := benchStore(b)
+			run := s.Update
+			if mode == "Batch" {
+				run = s.Batch
+			}
+			var next atomic.Int64
+			b.SetParallelism(32) // goroutines per CPU, as many rules' jobs
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := next.Add(1)
+					err := run(func(tx *Tx) error {
+						return tx.SetLastJudged(fmt.Sprintf("rule-%d", i%benchRules), t0.Add(time.Duration(i)*time.Hour))
+					})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tx/s")
+		})
+	}
 }
 
 // BenchmarkEvent is what the engine does for one alert event: update the

@@ -110,3 +110,34 @@ func concurrentReader(s *Store, rounds int) error {
 	}
 	return nil
 }
+
+// TestBatch: concurrent Batch calls all take effect, and one failing call
+// does not take the others down with it.
+func TestBatch(t *testing.T) {
+	s := newStore(t)
+	const n = 50
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Batch(func(tx *Tx) error {
+				if i == 7 {
+					return fmt.Errorf("rule %d failed", i)
+				}
+				return tx.SetLastJudged(fmt.Sprintf("rule-%d", i), t0.Add(time.Duration(i)*time.Hour))
+			})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 7) {
+			t.Errorf("Batch %d = %v", i, err)
+		}
+		got, ok, _ := s.LastJudged(fmt.Sprintf("rule-%d", i))
+		if want := t0.Add(time.Duration(i) * time.Hour); ok != (i != 7) || ok && !got.Equal(want) {
+			t.Errorf("LastJudged(rule-%d) = %v, %v; want %v unless 7", i, got, ok, want)
+		}
+	}
+}

@@ -36,6 +36,10 @@
 //	deliveries_done         time(sent or failed) \0 key → (empty)  Prune
 //	feedback                rule \0 time(Start) \0 incident \0 series → Feedback
 //
+// Times are stored as RFC 3339 with their UTC offset. They come back as the
+// same instants in a fixed zone, not the rule's time.Location: compare them
+// with Equal, and convert with In(loc) before calendar arithmetic.
+//
 // # Exactly once, as far as a store can give it
 //
 // The engine records an incident change and the deliveries it causes in one

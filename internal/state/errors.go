@@ -25,6 +25,7 @@ type LockedError struct {
 	Path string
 }
 
+// Error says who holds the file and what to do.
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("state file %s is in use by another process (another vigil running?); stop it or point this one at another state file", e.Path)
 }
@@ -40,6 +41,7 @@ type CorruptError struct {
 	Err    error // the underlying error, if any
 }
 
+// Error names the file, the damage, and what to do about it.
 func (e *CorruptError) Error() string {
 	msg := fmt.Sprintf("state file %s is damaged: %s", e.Path, e.Reason)
 	if e.Err != nil {
@@ -60,6 +62,7 @@ type NewerSchemaError struct {
 	Found, Latest int
 }
 
+// Error names both versions and what to do.
 func (e *NewerSchemaError) Error() string {
 	return fmt.Sprintf("state file %s has schema version %d, but this vigil knows versions up to %d: it was written by a newer vigil; run that version, or restore a backup made for this one (the file was left untouched)", e.Path, e.Found, e.Latest)
 }

@@ -103,6 +103,16 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 	return s.wrap(s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, s: s}) }))
 }
 
+// Batch is Update for many goroutines at once: calls made at about the
+// same time share one transaction and one fsync (bbolt's DB.Batch), which
+// matters when thousands of rules finish in the same second. fn may run
+// more than once, so it must change nothing but the store through tx.
+// If one call's fn fails, the others are retried in their own
+// transactions and the failing one returns its error.
+func (s *Store) Batch(fn func(tx *Tx) error) error {
+	return s.wrap(s.db.Batch(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, s: s}) }))
+}
+
 // View runs fn in a read-only transaction that sees one consistent
 // snapshot. Views run concurrently with each other and with a writer.
 func (s *Store) View(fn func(tx *Tx) error) error {
