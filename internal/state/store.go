@@ -12,7 +12,7 @@ import (
 // DefaultRetention is how long Prune keeps resolved incidents and finished
 // deliveries when the operator sets nothing else: long enough to see a
 // quarter's alert history and to compare this week with the same week last
-// month, short enough that the file stays a few megabytes.
+// month, short enough that a year-long run does not grow the file for ever.
 const DefaultRetention = 90 * 24 * time.Hour
 
 // DefaultTimeout is how long Open waits for the file lock by default. It
