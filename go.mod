@@ -31,6 +31,7 @@ require (
 	github.com/shopspring/decimal v1.6.0 // indirect
 	github.com/slack-go/slack v0.35.0 // indirect
 	github.com/zeebo/xxh3 v1.1.0 // indirect
+	go.etcd.io/bbolt v1.5.0
 	go.opentelemetry.io/otel v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect

@@ -1,0 +1,107 @@
+package state
+
+import (
+	"bytes"
+	"time"
+)
+
+// pruneBatch bounds the records one pruning transaction deletes, so that a
+// large prune never holds the writer lock for long.
+const pruneBatch = 1000
+
+// Pruned counts what Prune deleted.
+type Pruned struct {
+	Incidents  int
+	Deliveries int
+}
+
+// Prune deletes incidents resolved before olderThan and deliveries sent or
+// given up before it, in short transactions. Unresolved incidents, pending
+// deliveries, rule progress and feedback are kept whatever their age:
+// feedback is small and baselines may look back further than the
+// retention. A daemon calls it with now.Add(-DefaultRetention) or the
+// operator's retention, say once a day.
+func (s *Store) Prune(olderThan time.Time) (Pruned, error) {
+	var p Pruned
+	if err := checkTime("prune cutoff", olderThan); err != nil {
+		return p, err
+	}
+	cut := timeKey(olderThan)
+	steps := []struct {
+		prune func(*Tx, []byte) (deleted, scanned int, err error)
+		count *int
+	}{
+		{(*Tx).pruneIncidents, &p.Incidents},
+		{(*Tx).pruneDeliveries, &p.Deliveries},
+	}
+	for _, st := range steps {
+		for scanned := pruneBatch; scanned == pruneBatch; {
+			var deleted int
+			err := s.Update(func(tx *Tx) error {
+				var err error
+				deleted, scanned, err = st.prune(tx, cut)
+				return err
+			})
+			if err != nil {
+				return p, err
+			}
+			*st.count += deleted
+		}
+	}
+	return p, nil
+}
+
+// expired returns up to pruneBatch keys of a time index that sort before
+// cut, with the time prefix and separator removed.
+func (tx *Tx) expired(index, cut []byte) ([][]byte, error) {
+	b, err := tx.bucket(index)
+	if err != nil {
+		return nil, err
+	}
+	var ids [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && len(ids) < pruneBatch && bytes.Compare(k[:8], cut) < 0; k, _ = c.Next() {
+		ids = append(ids, bytes.Clone(k))
+	}
+	return ids, nil
+}
+
+func (tx *Tx) pruneIncidents(cut []byte) (deleted, scanned int, err error) {
+	keys, err := tx.expired(bResolved, cut)
+	for _, k := range keys {
+		inc, ok, err := tx.GetIncident(string(k[9:]))
+		switch {
+		case err != nil:
+			return deleted, len(keys), err
+		case !ok || inc.State != Resolved:
+			err = tx.del(bResolved, k) // a stale index entry
+		default:
+			err = tx.deleteIncident(inc)
+			deleted++
+		}
+		if err != nil {
+			return deleted, len(keys), err
+		}
+	}
+	return deleted, len(keys), err
+}
+
+func (tx *Tx) pruneDeliveries(cut []byte) (deleted, scanned int, err error) {
+	keys, err := tx.expired(bDeliveriesDone, cut)
+	for _, k := range keys {
+		d, ok, err := tx.GetDelivery(string(k[9:]))
+		switch {
+		case err != nil:
+			return deleted, len(keys), err
+		case !ok || d.State == DeliveryPending:
+			err = tx.del(bDeliveriesDone, k) // a stale index entry
+		default:
+			err = tx.deleteDelivery(d)
+			deleted++
+		}
+		if err != nil {
+			return deleted, len(keys), err
+		}
+	}
+	return deleted, len(keys), err
+}
