@@ -18,9 +18,9 @@ const (
 
 // Boxed strings, so that filling []any rows does not allocate per value.
 var (
-	boxedCountries = boxAll(len(countries), func(i int) string { return countries[i].code })
-	boxedPlatforms = boxAll(len(platforms), func(i int) string { return platforms[i] })
-	boxedChannels  = boxAll(len(channels), func(i int) string { return channels[i].name })
+	boxedCountries     = boxAll(len(countries), func(i int) string { return countries[i].code })
+	boxedPlatforms     = boxAll(len(platforms), func(i int) string { return platforms[i] })
+	boxedChannels      = boxAll(len(channels), func(i int) string { return channels[i].name })
 	completed      any = "completed"
 	cancelled      any = "cancelled"
 	refunded       any = "refunded"
