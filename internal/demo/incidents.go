@@ -22,7 +22,7 @@ const (
 	// revenue spike.
 	bundleBoost = 3.0
 	// iosCheckout multiplies the iOS checkout rate on the broken-release day.
-	iosCheckout = 0.4
+	iosCheckout = 0.3
 )
 
 // brasilia is the zone of the Brazilian team: UTC−3 all year since 2019.
@@ -38,16 +38,20 @@ type windows struct {
 // incidentWindows places the incidents relative to the anchor:
 //   - payment failures in the three hours that end one hour before the
 //     anchor, the newest hours settled under a one-hour delay;
-//   - the revenue spike from 12:00 to 17:00 in Brasília, three weeks back;
-//   - the conversion drop over one whole Brasília day, five weeks back, so
-//     that a daily rule in America/Sao_Paulo sees it in a single bucket.
+//   - the revenue spike from 12:00 to 17:00 in Brasília, 23 or 24 days back;
+//   - the conversion drop over one whole Brasília day, 37 or 38 days back,
+//     so that a daily rule in America/Sao_Paulo sees it in a single bucket.
+//
+// The past incidents keep clear of the same hours of past weeks as the
+// latest one (anchor-4h-7k days), so that they never distort the baseline
+// the latest hours are judged against.
 func incidentWindows(anchor time.Time) windows {
 	var w windows
 	w.latestEnd = anchor.Add(-time.Hour)
 	w.latestStart = w.latestEnd.Add(-3 * time.Hour)
-	w.spikeStart = brasiliaMidnight(anchor.AddDate(0, 0, -21)).Add(12 * time.Hour)
+	w.spikeStart = brasiliaMidnight(anchor.AddDate(0, 0, -23)).Add(12 * time.Hour)
 	w.spikeEnd = w.spikeStart.Add(5 * time.Hour)
-	w.dropStart = brasiliaMidnight(anchor.AddDate(0, 0, -35))
+	w.dropStart = brasiliaMidnight(anchor.AddDate(0, 0, -37))
 	w.dropEnd = w.dropStart.Add(24 * time.Hour)
 	return w
 }
@@ -76,10 +80,10 @@ func Incidents(anchor time.Time) []Incident {
 	}, {
 		Metric: "conversion", Table: "sessions", Start: w.dropStart, End: w.dropEnd,
 		Segment: map[string]string{"platform": "ios"},
-		Effect:  "a broken iOS release cuts the iOS checkout rate by 60% for one Brasília day; sessions do not change",
+		Effect:  "a broken iOS release cuts the iOS checkout rate by 70% for one Brasília day; sessions do not change",
 	}, {
 		Metric: "orders", Table: "orders", Start: w.dropStart, End: w.dropEnd,
 		Segment: map[string]string{"platform": "ios"},
-		Effect:  "iOS orders fall by 60% with the iOS checkout rate on the broken-release day",
+		Effect:  "iOS orders fall by 70% with the iOS checkout rate on the broken-release day",
 	}}
 }

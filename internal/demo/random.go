@@ -36,19 +36,33 @@ const (
 
 // hourRNG returns the generator of one stream for the hour starting at t.
 func hourRNG(stream uint64, t time.Time) *rand.Rand {
-	return rand.New(rand.NewPCG(stream, uint64(t.Unix()/3600)))
+	return seeded(stream, uint64(t.Unix()/3600))
+}
+
+// seeded returns a generator for one key of a stream. PCG generators whose
+// seeds differ in a few low bits start out correlated, so the key is mixed
+// first.
+func seeded(stream, key uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(mix(stream^mix(key)), mix(key+stream)))
+}
+
+// mix is SplitMix64's finalizer: a bijection that spreads every input bit
+// over the whole output.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // dayFactor is the noise factor of a market on a local calendar day.
 func dayFactor(ci int, localDay int64) float64 {
-	r := rand.New(rand.NewPCG(seedNoise, uint64(localDay)<<8|uint64(ci)))
-	return logNormal(r, dayNoise)
+	return logNormal(seeded(seedNoise, uint64(localDay)<<8|uint64(ci)), dayNoise)
 }
 
 // hourFactor is the noise factor shared by every market in one hour.
 func hourFactor(t time.Time) float64 {
-	r := rand.New(rand.NewPCG(^uint64(seedNoise), uint64(t.Unix()/3600)))
-	return logNormal(r, hourNoise)
+	return logNormal(seeded(^uint64(seedNoise), uint64(t.Unix()/3600)), hourNoise)
 }
 
 // logNormal draws a factor with mean one and log-sigma sigma.
@@ -62,6 +76,14 @@ func poisson(r *rand.Rand, lambda float64) int {
 		return 0
 	}
 	return int(distuv.Poisson{Lambda: lambda, Src: r}.Rand())
+}
+
+// binomial draws how many of n trials succeed with probability p each.
+func binomial(r *rand.Rand, n int, p float64) int {
+	if n <= 0 || !(p > 0) {
+		return 0
+	}
+	return int(distuv.Binomial{N: float64(n), P: min(p, 1), Src: r}.Rand())
 }
 
 // roundRandom rounds x up with probability equal to its fraction, so that

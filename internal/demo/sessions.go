@@ -26,7 +26,7 @@ func (g *generator) sessions() Table {
 					rate := checkoutRate[p] * c.conv * ch.conv * convShape(c, t)
 					traffic := demand * ch.share / placeRate / rate
 					s := poisson(r, traffic)
-					k := poisson(r, float64(s)*rate*g.checkoutCut(t, p))
+					k := binomial(r, s, rate*g.checkoutCut(t, p))
 					row := backing[:sessionWidth:sessionWidth]
 					backing = backing[sessionWidth:]
 					row[0], row[1], row[2], row[3] = t, boxedCountries[ci], boxedPlatforms[p], boxedChannels[chi]
