@@ -60,7 +60,11 @@ type Notifier struct {
 	Channel string // slack
 	Token   string // slack; from the environment, never printed
 	URL     string // webhook; may hold a token in its path, so printed as scheme and host only
-	Pos     Pos
+	// Disabled is set when the notifier's secret (token or url) came from
+	// an environment variable that expanded to nothing, as
+	// `token: ${SLACK_BOT_TOKEN:-}` does when it is unset: vigil skips it.
+	Disabled bool
+	Pos      Pos
 }
 
 // Defaults are applied to every metric that does not set the field itself.

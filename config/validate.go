@@ -169,7 +169,11 @@ func checkNotifier(n *rawNotifier) Notifier {
 	case "slack":
 		notFor(sc, "slack", "webhook", "url")
 		required(sc, "channel", nt.Channel, `set channel: "#alerts" (the bot must be invited to it)`)
-		required(sc, "token", nt.Token, "set token: ${SLACK_BOT_TOKEN} (a bot token, xoxb-...)")
+		if fromEmptyVariable(sc, "token", nt.Token) {
+			nt.Disabled = true
+		} else {
+			required(sc, "token", nt.Token, "set token: ${SLACK_BOT_TOKEN} (a bot token, xoxb-...)")
+		}
 		if sc.has("token") && sc.literal["token"] {
 			sc.errorf("token", "is written in the file; take it from the environment: token: ${SLACK_BOT_TOKEN}")
 		}
@@ -178,7 +182,11 @@ func checkNotifier(n *rawNotifier) Notifier {
 		}
 	case "webhook":
 		notFor(sc, "webhook", "slack", "channel", "token")
-		required(sc, "url", nt.URL, "set url: ${WEBHOOK_URL}")
+		if fromEmptyVariable(sc, "url", nt.URL) {
+			nt.Disabled = true
+		} else {
+			required(sc, "url", nt.URL, "set url: ${WEBHOOK_URL}")
+		}
 		if sc.has("url") && nt.URL != "" {
 			u, err := url.Parse(nt.URL)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -187,6 +195,14 @@ func checkNotifier(n *rawNotifier) Notifier {
 		}
 	}
 	return nt
+}
+
+// fromEmptyVariable reports whether key's value came from the environment and
+// is empty, as `token: ${SLACK_BOT_TOKEN:-}` is when the variable is unset:
+// the notifier is then switched off rather than refused, so one config serves
+// machines with and without the secret.
+func fromEmptyVariable(sc *scope, key, v string) bool {
+	return sc.has(key) && !sc.bad[key] && !sc.literal[key] && v == ""
 }
 
 // required reports key when it is absent or empty, unless its value was

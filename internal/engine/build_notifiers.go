@@ -41,7 +41,7 @@ func buildNotifier(nc config.Notifier, opts Options) (notifiers.Notifier, error)
 		if nc.Type == "webhook" {
 			secret, key = nc.URL, "url"
 		}
-		if secret == "" {
+		if nc.Disabled || secret == "" {
 			opts.Logger.Warn("notifier skipped: its "+key+" is empty", "notifier", nc.Name, "type", nc.Type)
 			return nil, nil
 		}
