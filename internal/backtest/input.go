@@ -91,6 +91,7 @@ func (o Options) readRecords(r io.Reader) ([]Record, error) {
 		return nil, err
 	}
 	var recs []Record
+	var tp timeParser
 	for {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -100,7 +101,7 @@ func (o Options) readRecords(r io.Reader) ([]Record, error) {
 			return nil, fmt.Errorf("csv: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
-		rec, err := record(row, ti, vi, line)
+		rec, err := record(&tp, row, ti, vi, line)
 		if err != nil {
 			return nil, err
 		}
@@ -132,11 +133,11 @@ func (o Options) columns(head []string) (ti, vi int, err error) {
 }
 
 // record parses one data row.
-func record(row []string, ti, vi, line int) (Record, error) {
+func record(tp *timeParser, row []string, ti, vi, line int) (Record, error) {
 	if ti >= len(row) || vi >= len(row) {
 		return Record{}, fmt.Errorf("csv: line %d: %d fields, want at least %d", line, len(row), max(ti, vi)+1)
 	}
-	t, err := ParseTime(row[ti])
+	t, err := tp.parse(row[ti])
 	if err != nil {
 		return Record{}, fmt.Errorf("csv: line %d: %w", line, err)
 	}

@@ -160,6 +160,12 @@ func TestReadCSVGrid(t *testing.T) {
 			values: []float64{1, 2, math.NaN(), 4}, buckets: []int{0, 1, 3},
 		},
 		{
+			name: "mixed spellings",
+			csv:  "timestamp,value\n2024-03-01,1\n2024-03-01T01:00:00Z,2\n2024-03-01 02:00:00,3\n2024-03-01T04:00:00+01:00,4\n",
+			gran: time.Hour, start: "2024-03-01T00:00:00Z",
+			values: []float64{1, 2, 3, 4}, buckets: []int{0, 1, 2, 3},
+		},
+		{
 			name: "five minutes",
 			csv:  "timestamp,value\n2024-03-01T00:00:00Z,1\n2024-03-01T00:05:00Z,2\n2024-03-01T00:10:00Z,3\n2024-03-01T00:20:00Z,5\n",
 			gran: 5 * time.Minute, start: "2024-03-01T00:00:00Z",

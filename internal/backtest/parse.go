@@ -33,8 +33,24 @@ var naive = []string{
 // Fractional seconds are allowed. A timestamp without a zone, or with the
 // suffix " UTC", is taken as UTC.
 func ParseTime(s string) (time.Time, error) {
+	var p timeParser
+	return p.parse(s)
+}
+
+// timeParser parses timestamps, trying first the layout that read the
+// previous one: the rows of one file share a layout, and failed attempts
+// are what makes parsing slow.
+type timeParser struct {
+	layout string
+	naive  bool
+}
+
+func (p *timeParser) parse(s string) (time.Time, error) {
 	n := normalizeTime(s)
-	t, ok := parseLayouts(n)
+	t, ok := p.tryLast(n)
+	if !ok {
+		t, ok = p.search(n)
+	}
 	if !ok {
 		return time.Time{}, fmt.Errorf("timestamp %q is not ISO 8601 (2024-03-01T14:00:00Z), \"2024-03-01 14:00:00\" or \"2024-03-01\"", s)
 	}
@@ -50,14 +66,28 @@ const (
 	maxYear = 2200
 )
 
-func parseLayouts(n string) (time.Time, bool) {
+func (p *timeParser) tryLast(n string) (time.Time, bool) {
+	if p.layout == "" {
+		return time.Time{}, false
+	}
+	if p.naive {
+		t, err := time.ParseInLocation(p.layout, n, time.UTC)
+		return t, err == nil
+	}
+	t, err := time.Parse(p.layout, n)
+	return t, err == nil
+}
+
+func (p *timeParser) search(n string) (time.Time, bool) {
 	for _, l := range zoned {
 		if t, err := time.Parse(l, n); err == nil {
+			p.layout, p.naive = l, false
 			return t, true
 		}
 	}
 	for _, l := range naive {
 		if t, err := time.ParseInLocation(l, n, time.UTC); err == nil {
+			p.layout, p.naive = l, true
 			return t, true
 		}
 	}
