@@ -91,6 +91,7 @@ func snapStep(d time.Duration) time.Duration {
 func (in *Input) grid(loc *time.Location) error {
 	g := int64(in.Granularity)
 	cal := detector.Series{Step: in.Granularity}.Calendar()
+	given := loc
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -109,7 +110,7 @@ func (in *Input) grid(loc *time.Location) error {
 		return fmt.Errorf("the timestamps span %d buckets of %v, more than %d; check for a mistyped date or give a coarser granularity", n, in.Granularity, maxBuckets)
 	}
 	in.Series = detector.Series{Step: in.Granularity, Start: gridTime(k0*g+phase, cal, loc), Values: make([]float64, k1-k0+1)}
-	if cal {
+	if cal || given != nil {
 		in.Series.Loc = loc
 	}
 	for i := range in.Series.Values {

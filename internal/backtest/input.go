@@ -28,8 +28,9 @@ type Options struct {
 	// Granularity is the bucket length; 0 means inferred from the spacing
 	// of the timestamps.
 	Granularity time.Duration
-	// Location is the zone of whole-day buckets (they start at its local
-	// midnight); nil means UTC. Timestamps without a zone are UTC.
+	// Location is the series' zone: whole-day buckets start at its local
+	// midnight, and methods place seasonal slots in its local time; nil
+	// means UTC. Timestamps without a zone are read as UTC all the same.
 	Location *time.Location
 	// TimeColumn and ValueColumn name the columns to read, matched without
 	// regard to case; empty means "timestamp" and "value".

@@ -185,6 +185,13 @@ func TestReadCSVGrid(t *testing.T) {
 			values: []float64{1, 2, 3, 4}, buckets: []int{0, 1, 2, 3},
 		},
 		{
+			name: "hours in a zone with a half-hour offset",
+			opts: Options{Location: mustLoad(t, "Asia/Kolkata")},
+			csv:  "timestamp,value\n2024-03-01T00:00:00+05:30,1\n2024-03-01T01:00:00+05:30,2\n2024-03-01T02:00:00+05:30,3\n",
+			gran: time.Hour, start: "2024-02-29T18:30:00Z",
+			values: []float64{1, 2, 3}, buckets: []int{0, 1, 2},
+		},
+		{
 			name: "given granularity",
 			opts: Options{Granularity: 2 * time.Hour},
 			csv:  "timestamp,value\n2024-03-01T00:00:00Z,1\n2024-03-01T01:00:00Z,2\n2024-03-01T02:00:00Z,3\n",
@@ -214,6 +221,9 @@ func TestReadCSVGrid(t *testing.T) {
 				t.Errorf("start = %v, want %v", in.Series.Start, want)
 			}
 			assertValues(t, in.Series.Values, tc.values)
+			if in.Series.Loc != tc.opts.Location && (tc.opts.Location != nil || in.Series.Location() != time.UTC) {
+				t.Errorf("series zone = %v, want %v", in.Series.Loc, tc.opts.Location)
+			}
 			var got []int
 			for _, r := range in.Rows {
 				got = append(got, r.Bucket)
