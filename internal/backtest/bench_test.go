@@ -85,14 +85,23 @@ func BenchmarkRunSharedBuckets(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := detector.STL{Period: 24}
-	cpu0 := cpuTime()
-	for b.Loop() {
-		if _, err := Run(d, in); err != nil {
-			b.Fatal(err)
-		}
+	for _, tc := range []struct {
+		name string
+		d    detector.Detector
+	}{
+		{"stl-daily", detector.STL{Period: 24}},
+		{"holtwinters-weekly", detector.HoltWinters{Period: 168}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := Run(tc.d, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b, len(in.Rows), cpu0)
+		})
 	}
-	report(b, len(in.Rows), cpu0)
 }
 
 func BenchmarkWriteCSV(b *testing.B) {

@@ -152,6 +152,20 @@ func (in Input) Owners() []int {
 	return owner
 }
 
+// Shared returns the number of rows that share their bucket with another
+// row whose value the series holds. Run judges each of them with a Detect
+// call of its own, so many of them cost time, and they usually mean the
+// granularity is coarser than the data's spacing.
+func (in Input) Shared() int {
+	owner, n := in.Owners(), 0
+	for i, r := range in.Rows {
+		if owner[r.Bucket] != i && owner[r.Bucket] >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // wallNanos is t's wall-clock time in loc as nanoseconds since the epoch, an
 // axis on which every calendar day is 24 hours long.
 func wallNanos(t time.Time, loc *time.Location) int64 {

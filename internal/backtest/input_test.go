@@ -2,6 +2,7 @@ package backtest
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +231,9 @@ func TestReadCSVGrid(t *testing.T) {
 			}
 			if !equalInts(got, tc.buckets) {
 				t.Errorf("buckets = %v, want %v", got, tc.buckets)
+			}
+			if got, want := in.Shared(), len(in.Rows)-len(slices.Compact(slices.Sorted(slices.Values(tc.buckets)))); got != want {
+				t.Errorf("Shared = %d, want %d", got, want)
 			}
 			for i, r := range in.Rows {
 				if d := in.Series.Time(r.Bucket).Sub(r.Time).Abs(); d > in.Granularity/2 {
