@@ -299,6 +299,18 @@ func FuzzReadCSV(f *testing.F) {
 				t.Fatalf("bucket %d holds %v, want its row's %v", r.Bucket, in.Series.Values[r.Bucket], r.Value)
 			}
 		}
+		if len(in.Series.Values) > 10000 {
+			return
+		}
+		rows, err := Run(trailing(2), in)
+		if err != nil || len(rows) != len(in.Rows) {
+			t.Fatalf("Run = %d rows, %v; want %d rows", len(rows), err, len(in.Rows))
+		}
+		for i, r := range rows {
+			if r.Line != in.Rows[i].Line || r.Score < 0 || r.Score > 1 || r.Anomaly && (math.IsNaN(r.Value) || !r.Judged()) {
+				t.Fatalf("row %d = %+v", i, r)
+			}
+		}
 	})
 }
 
