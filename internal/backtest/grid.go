@@ -183,21 +183,26 @@ func gridTime(x int64, cal bool, loc *time.Location) time.Time {
 }
 
 // gridPhase is the offset of the buckets from the epoch: the circular mean
-// of the rows' offsets, so that jitter around any phase averages out. It
-// snaps to zero (epoch-aligned buckets, as the warehouse sources use) when
-// within a tenth of a step, and is otherwise rounded to the minute (steps
-// of an hour or more) or the second (steps of a minute or more).
+// of the rows' offsets, so that jitter around any phase averages out. When
+// the offsets spread over the whole bucket (data finer than the
+// granularity), or the mean is within a tenth of a step of zero, it is
+// zero: buckets aligned to the epoch, as the warehouse sources use.
+// Otherwise it is rounded to the minute (steps of an hour or more) or the
+// second (steps of a minute or more).
 func gridPhase(recs []Record, axis func(time.Time) int64, g int64) int64 {
 	var c, s float64
 	for _, r := range recs {
 		a := 2 * math.Pi * float64(floorMod(axis(r.Time), g)) / float64(g)
 		c, s = c+math.Cos(a), s+math.Sin(a)
 	}
+	if math.Hypot(c, s) < 0.5*float64(len(recs)) {
+		return 0 // the offsets spread over the bucket: no phase to follow
+	}
 	frac := math.Atan2(s, c) / (2 * math.Pi)
 	if frac < 0 {
 		frac++
 	}
-	if math.Abs(frac) < 0.1 || math.Abs(frac-1) < 0.1 || math.IsNaN(frac) {
+	if frac < 0.1 || frac > 0.9 {
 		return 0
 	}
 	p := time.Duration(frac * float64(g))

@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -193,6 +194,13 @@ func TestReadCSVGrid(t *testing.T) {
 			values: []float64{1, 2, 3}, buckets: []int{0, 1, 2},
 		},
 		{
+			name: "data finer than the granularity keeps whole hours",
+			opts: Options{Granularity: time.Hour},
+			csv:  "timestamp,value\n" + fiveMinutes(36),
+			gran: time.Hour, start: "2024-03-01T00:00:00Z",
+			values: []float64{5, 17, 29, 35}, buckets: fiveMinuteBuckets(36),
+		},
+		{
 			name: "given granularity",
 			opts: Options{Granularity: 2 * time.Hour},
 			csv:  "timestamp,value\n2024-03-01T00:00:00Z,1\n2024-03-01T01:00:00Z,2\n2024-03-01T02:00:00Z,3\n",
@@ -349,4 +357,25 @@ func mustLoad(t *testing.T, name string) *time.Location {
 // hourly makes an hourly series starting on Monday 2024-03-04.
 func hourly(v ...float64) detectorSeries {
 	return detectorSeries{Start: time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC), Step: time.Hour, Values: v}
+}
+
+// fiveMinutes makes n rows five minutes apart from midnight, valued by
+// their index.
+func fiveMinutes(n int) string {
+	var b strings.Builder
+	t := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		fmt.Fprintf(&b, "%s,%d\n", t.Add(time.Duration(i)*5*time.Minute).Format(time.RFC3339), i)
+	}
+	return b.String()
+}
+
+// fiveMinuteBuckets are the hourly buckets nearest to fiveMinutes' rows:
+// minutes 0 to 25 go to their hour, 30 to 55 to the next (half-way rounds up).
+func fiveMinuteBuckets(n int) []int {
+	var out []int
+	for i := range n {
+		out = append(out, (i+6)/12)
+	}
+	return out
 }
