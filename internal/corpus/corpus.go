@@ -80,8 +80,8 @@ const (
 	margin = 6
 )
 
-// Start is the first bucket of every series: a Monday at midnight UTC.
-var Start = time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+// firstBucket is the first bucket of every series: a Monday at midnight UTC.
+var firstBucket = time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
 
 var (
 	scales  = []string{"tens", "thousands", "millions", "ratio"}
@@ -121,7 +121,7 @@ func generate(rng *rand.Rand, i int, scale, trend, season string) Case {
 	}
 	g.finish()
 	g.dropStretches(rng, events)
-	s := detector.Series{Start: Start, Step: time.Hour, Values: g.values}
+	s := detector.Series{Start: firstBucket, Step: time.Hour, Values: g.values}
 	c := Case{Series: s, Events: events, Profile: p}
 	for k := range c.Events {
 		e := &c.Events[k]
