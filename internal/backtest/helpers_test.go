@@ -1,0 +1,5 @@
+package backtest
+
+import "vigil/detector"
+
+type detectorSeries = detector.Series
