@@ -24,7 +24,7 @@ func TestNotifierDisabledByEmptyVariable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := fstest.MapFS{
-				"vigil.yaml": {Data: []byte("sources: {local: {type: duckdb}}\nnotifiers:\n  out: {type: console}\n  n: " + tt.notifier + "\n")},
+				"vigil.yaml":   {Data: []byte("sources: {local: {type: duckdb}}\nnotifiers:\n  out: {type: console}\n  n: " + tt.notifier + "\n")},
 				"rules/m.yaml": {Data: []byte("metrics:\n  - {name: m, table: t, timestamp: ts, value: count(), notify: [out]}\n")},
 			}
 			cfg, err := LoadFS(fsys, "vigil.yaml")
