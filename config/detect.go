@@ -97,7 +97,7 @@ func (m Mute) CronSpec(timezone string) string {
 // unless set otherwise.
 type Exclude struct {
 	Incidents bool // buckets of past incidents
-	Feedback  bool // buckets analysts marked as anomalies
+	Feedback  bool // buckets analysts confirmed as anomalies
 	Mutes     bool // buckets inside mute windows
 	Holidays  bool // buckets on holidays
 }
