@@ -78,11 +78,13 @@ func (c clean) Detect(s Series, from int) ([]Point, error) {
 }
 
 // judgeOwn judges bucket i of the cleaned series cs with its own value v, as
-// the latest bucket.
+// the latest bucket. cs.Values belongs to this call, so bucket i is put
+// back for the judgement and masked again after it.
 func (c clean) judgeOwn(cs Series, i int, v float64) (Point, error) {
 	cut := cs
-	cut.Values = slices.Clone(cs.Values[:i+1])
+	cut.Values = cs.Values[:i+1]
 	cut.Values[i] = v
+	defer func() { cut.Values[i] = math.NaN() }()
 	if cs.Weight != nil {
 		cut.Weight = cs.Weight[:i+1]
 	}
