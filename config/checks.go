@@ -12,62 +12,17 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Detection methods. To add one, add a constant, an entry in methods and
-// its checks in checkMethod.
-const (
-	MethodSeasonal = "seasonal" // median and MAD of the same slot over past seasons
-)
-
-// methodInfo says which detect settings a method reads.
-type methodInfo struct {
-	seasonal bool // uses seasonality and a history of whole seasons
-}
-
-var methods = map[string]methodInfo{
-	MethodSeasonal: {seasonal: true},
-}
-
-// Methods returns the known detection methods, sorted.
-func Methods() []string {
-	out := make([]string, 0, len(methods))
-	for m := range methods {
-		out = append(out, m)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // The values enumerated settings accept.
 var (
-	seasonalities = []string{"daily", "weekly", "none"}
+	seasonalities = []string{SeasonalityDaily, SeasonalityWeekly, SeasonalityNone}
+	aggregates    = []string{"mean", "median"}
+	missings      = []string{"ignore", "alert"}
 	sensitivities = []string{"low", "medium", "high"}
 	directions    = []string{"up", "down", "both"}
 	fills         = []string{"missing", "zero"}
 	sourceTypes   = []string{"duckdb", "clickhouse"}
 	notifierTypes = []string{"console", "slack", "webhook"}
 )
-
-// Season returns the length of one season for the seasonality at the given
-// granularity: a day, a week, or one bucket for "none".
-func Season(seasonality string, granularity time.Duration) time.Duration {
-	switch seasonality {
-	case "daily":
-		return Day
-	case "weekly":
-		return Week
-	}
-	return granularity
-}
-
-// defaultSeasonality is weekly when a week is a whole number of buckets
-// longer than one (sub-day granularities and 1d), since business metrics
-// mostly repeat by weekday and hour; otherwise none.
-func defaultSeasonality(g time.Duration) string {
-	if g > 0 && g < Week && Week%g == 0 {
-		return "weekly"
-	}
-	return "none"
-}
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 
@@ -124,11 +79,7 @@ func checkSchedule(spec string) (err error) {
 // the metric's time zone: "CRON_TZ=Europe/Berlin 30 7 * * *". A schedule
 // that names its own zone (CRON_TZ= or TZ=) is returned as it is.
 func (m Metric) CronSpec() string {
-	s := strings.TrimSpace(m.Schedule)
-	if m.Timezone == "" || strings.HasPrefix(s, "CRON_TZ=") || strings.HasPrefix(s, "TZ=") {
-		return s
-	}
-	return "CRON_TZ=" + m.Timezone + " " + s
+	return zonedSpec(m.Schedule, m.Timezone)
 }
 
 // loadLocation loads an IANA time zone; "" is UTC.
@@ -166,28 +117,6 @@ func positive(d time.Duration, example string) error {
 		return errors.New("must be positive, e.g. " + example)
 	}
 	return nil
-}
-
-// checkDetect checks each detect setting that sc holds on its own; how they
-// fit with the metric's granularity is checked once defaults are applied.
-func checkDetect(sc *scope, d Detect) {
-	sc.check("detect.method", checkEnum("method", d.Method, Methods()))
-	sc.check("detect.seasonality", checkEnum("seasonality", d.Seasonality, seasonalities))
-	sc.check("detect.history", positive(d.History, "8w"))
-	sc.check("detect.sensitivity", checkEnum("sensitivity", d.Sensitivity, sensitivities))
-	if d.Threshold <= 0 {
-		sc.check("detect.threshold", fmt.Errorf("must be above 0 (a robust z-score; medium sensitivity is 4), got %g", d.Threshold))
-	}
-	sc.check("detect.direction", checkEnum("direction", d.Direction, directions))
-	if d.MinDelta < 0 {
-		sc.check("detect.min_delta", fmt.Errorf("must be 0 or more, got %g", d.MinDelta))
-	}
-	if d.MinVolume < 0 {
-		sc.check("detect.min_volume", fmt.Errorf("must be 0 or more, got %g", d.MinVolume))
-	}
-	if sc.has("detect.threshold") && sc.has("detect.sensitivity") {
-		sc.errorf("detect.threshold", "give threshold or sensitivity, not both (threshold overrides sensitivity)")
-	}
 }
 
 // checkTiming checks the scheduling settings sc holds on its own.

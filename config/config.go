@@ -115,18 +115,6 @@ type Metric struct {
 // Ratio reports whether the metric is a ratio of two sums.
 func (m Metric) Ratio() bool { return m.Numerator != "" }
 
-// Detect holds the detection settings of a metric.
-type Detect struct {
-	Method      string        // one of Methods(): "seasonal"
-	Seasonality string        // "daily", "weekly" or "none" (each bucket compared with the ones just before); see Season
-	History     time.Duration // how far back the baseline looks, e.g. 8w
-	Sensitivity string        // "low", "medium" or "high"
-	Threshold   float64       // explicit robust z threshold; overrides Sensitivity when > 0
-	Direction   string        // "up", "down" or "both"
-	MinDelta    float64       // minimum absolute change
-	MinVolume   float64       // minimum volume (the value, or a ratio's denominator)
-}
-
 func posString(p Pos) string {
 	switch {
 	case p.Line <= 0:

@@ -6,7 +6,7 @@
 // with its file, line and column, the metric's name and the key path in the
 // user's own snake_case names:
 //
-//	rules/orders.yaml:14:5: metric "orders": detect.history: need at least 2 seasons (2w for weekly seasonality), got 1w
+//	rules/orders.yaml:14:5: metric "orders": detect.history: need at least 3 seasons (3w for weekly seasonality), got 1w
 //
 // Unknown keys (with a "did you mean"), duplicate keys, values of the wrong
 // kind, bad durations, cron expressions and time zones, references to

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,6 +23,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add(c, r)
 	}
 	f.Add([]byte(badBase), []byte(okRules))
+	f.Add([]byte(badBase), must(os.ReadFile("testdata/good/methods/all.yaml")))
 	f.Add([]byte("sources: {d: {type: duckdb}}\nnotifiers: {o: {type: console}}\n"), []byte(okRules))
 	f.Fuzz(func(t *testing.T, config, rulesFile []byte) {
 		fsys := fstest.MapFS{
@@ -65,8 +67,8 @@ func checkLoaded(t *testing.T, cfg *Config) {
 			t.Fatalf("metric %q source %q undefined", m.Name, m.Source)
 		case len(m.Notify) == 0:
 			t.Fatalf("metric %q has no notifiers", m.Name)
-		case m.Detect.History < 2*Season(m.Detect.Seasonality, m.Granularity):
-			t.Fatalf("metric %q history %v too short", m.Name, m.Detect.History)
+		case checkLoadedDetect(m) != "":
+			t.Fatalf("metric %q: %s", m.Name, checkLoadedDetect(m))
 		case count(m.Value != "", m.Ratio(), m.SQL != "") != 1:
 			t.Fatalf("metric %q measures in %d ways, want 1", m.Name, count(m.Value != "", m.Ratio(), m.SQL != ""))
 		}
@@ -82,6 +84,32 @@ func checkLoaded(t *testing.T, cfg *Config) {
 			t.Fatalf("source %v loaded with concurrency %d", s, s.MaxConcurrency)
 		}
 	}
+}
+
+// checkLoadedDetect returns what is wrong with a loaded metric's detect
+// settings for its method, or "".
+func checkLoadedDetect(m Metric) string {
+	d, g := m.Detect, m.Granularity
+	season := Season(d.Seasonality, g)
+	switch {
+	case d.Consecutive < 1 || !slices.Contains(missings, d.Missing) || !slices.Contains(directions, d.Direction):
+		return fmt.Sprintf("guards %+v", d)
+	case d.Method == MethodSeasonal && (season != Day && season != Week || season%g != 0):
+		return fmt.Sprintf("seasonal season %v at granularity %v", season, g)
+	case d.Method == MethodSeasonal && (d.History < 3*season || d.History > 64*season || d.History%season != 0):
+		return fmt.Sprintf("seasonal history %v for season %v", d.History, season)
+	case d.Method == MethodThreshold && d.Lower == nil && d.Upper == nil:
+		return "threshold without bounds"
+	case d.Method == MethodChange && (d.Offset <= 0 || d.Offset%g != 0 || d.Max <= 0):
+		return fmt.Sprintf("change offset %v max %v", d.Offset, d.Max)
+	case (d.Method == MethodCUSUM || d.Method == MethodFreshness) && (d.Window <= 0 || d.Window%g != 0):
+		return fmt.Sprintf("window %v", d.Window)
+	case d.Method == MethodSTL && d.Period == 0 && (season < 2*g || season%g != 0):
+		return fmt.Sprintf("stl season %v", season)
+	case d.Method == MethodAuto && (d.History <= 0 || d.History%g != 0):
+		return fmt.Sprintf("auto history %v", d.History)
+	}
+	return ""
 }
 
 func count(bs ...bool) int {

@@ -116,8 +116,26 @@ func dump(c *Config) string {
 func d(x time.Duration) string { return FormatDuration(x) }
 
 func detect(x Detect) string {
-	return fmt.Sprintf("{method=%s seasonality=%q history=%s sensitivity=%s threshold=%g direction=%s min_delta=%g min_volume=%g}",
-		x.Method, x.Seasonality, d(x.History), x.Sensitivity, x.Threshold, x.Direction, x.MinDelta, x.MinVolume)
+	opt := func(f *float64) string {
+		if f == nil {
+			return "-"
+		}
+		return fmt.Sprint(*f)
+	}
+	var mutes []string
+	for _, m := range x.Mute {
+		mutes = append(mutes, fmt.Sprintf("%q for %s", m.Schedule, d(m.Duration)))
+	}
+	return fmt.Sprintf("{method=%s seasonality=%q history=%s level_adjust=%v lower=%s upper=%s"+
+		" offset=%s periods=%d aggregate=%s relative=%v max=%g period=%s seasons=%d robust=%v"+
+		" multiplicative=%v alpha=%g beta=%g gamma=%g window=%s k=%g h=%g max_age=%s}"+
+		" guards={sensitivity=%s threshold=%g direction=%s min_delta=%g min_rel_delta=%g min_volume=%g"+
+		" consecutive=%d mute=%q holidays=%q missing=%s exclude=%+v}",
+		x.Method, x.Seasonality, d(x.History), x.LevelAdjust, opt(x.Lower), opt(x.Upper),
+		d(x.Offset), x.Periods, x.Aggregate, x.Relative, x.Max, d(x.Period), x.Seasons, x.Robust,
+		x.Multiplicative, x.Alpha, x.Beta, x.Gamma, d(x.Window), x.K, x.H, d(x.MaxAge),
+		x.Sensitivity, x.Threshold, x.Direction, x.MinDelta, x.MinRelDelta, x.MinVolume,
+		x.Consecutive, mutes, x.Holidays, x.Missing, x.Exclude)
 }
 
 // errorList returns the problems in err, failing unless it is a *Errors.
@@ -173,8 +191,9 @@ func TestSummary(t *testing.T) {
 }
 
 func TestMethods(t *testing.T) {
-	if got := Methods(); !slices.Contains(got, MethodSeasonal) || !slices.IsSorted(got) {
-		t.Errorf("Methods() = %q, want a sorted list holding %q", got, MethodSeasonal)
+	want := []string{MethodAuto, MethodChange, MethodCUSUM, MethodFreshness, MethodHoltWinters, MethodSeasonal, MethodSTL, MethodThreshold}
+	if got := Methods(); !slices.Equal(got, want) {
+		t.Errorf("Methods() = %q, want %q", got, want)
 	}
 }
 

@@ -123,19 +123,6 @@ func defaultsFields(d *Defaults) fields {
 	}
 }
 
-func detectFields(d *Detect) fields {
-	return fields{
-		"method":      str(&d.Method),
-		"seasonality": str(&d.Seasonality),
-		"history":     duration(&d.History),
-		"sensitivity": str(&d.Sensitivity),
-		"threshold":   number(&d.Threshold),
-		"direction":   str(&d.Direction),
-		"min_delta":   number(&d.MinDelta),
-		"min_volume":  number(&d.MinVolume),
-	}
-}
-
 // parseRules decodes one document of a rules file, leaving out items that
 // are not metrics at all. first is the number of
 // metrics already read from earlier documents of the file, so that a

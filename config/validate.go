@@ -17,7 +17,6 @@ const (
 	defaultTimeout        = 2 * time.Minute
 	defaultSensitivity    = "medium"
 	defaultDirection      = "both"
-	defaultHistorySeasons = 8
 	defaultRules          = "rules"
 	defaultState          = "vigil-state.db"
 	defaultConcurrency    = 4
@@ -239,9 +238,7 @@ func checkDefaults(d *rawDefaults, cfg *Config) Defaults {
 	}
 	fill("schedule", &out.Schedule, defaultSchedule)
 	fill("timezone", &out.Timezone, defaultTimezone)
-	fill("detect.method", &out.Detect.Method, MethodSeasonal)
-	fill("detect.sensitivity", &out.Detect.Sensitivity, defaultSensitivity)
-	fill("detect.direction", &out.Detect.Direction, defaultDirection)
+	fillDetectDefaults(sc, &out.Detect)
 	if !sc.has("granularity") {
 		out.Granularity = defaultGranularity
 	}

@@ -27,7 +27,7 @@ func (c *metricChecker) check(m *rawMetric) Metric {
 	checkTiming(m.sc, m.Schedule, m.Timezone, m.Granularity)
 	checkDetect(m.sc, m.Detect)
 	c.inherit(m)
-	checkSeasons(m)
+	checkMethod(m)
 	c.resolveSource(m)
 	c.resolveNotify(m)
 	m.sc.check("fill", checkEnum("fill", m.fill, fills))
@@ -236,69 +236,61 @@ func (c *metricChecker) inherit(m *rawMetric) {
 
 func (c *metricChecker) inheritDetect(m *rawMetric, from func(string) bool) {
 	md, d := &m.Detect, c.cfg.Defaults.Detect
-	if from("detect.method") {
-		md.Method = d.Method
-	}
-	if from("detect.sensitivity") {
-		md.Sensitivity = d.Sensitivity
-	}
 	// A sensitivity set on the metric beats a threshold from defaults.
 	if from("detect.threshold") && !m.sc.has("detect.sensitivity") {
 		md.Threshold = d.Threshold
 	}
-	if from("detect.direction") {
-		md.Direction = d.Direction
-	}
-	if from("detect.min_delta") {
-		md.MinDelta = d.MinDelta
-	}
-	if from("detect.min_volume") {
-		md.MinVolume = d.MinVolume
-	}
-	if from("detect.seasonality") {
-		md.Seasonality = d.Seasonality
-		if md.Seasonality == "" {
-			md.Seasonality = defaultSeasonality(m.Granularity)
+	inherit := func(key string, set func()) {
+		if from("detect." + key) {
+			set()
 		}
 	}
-	if from("detect.history") {
-		md.History = d.History
-		if md.History == 0 {
-			md.History = defaultHistorySeasons * Season(md.Seasonality, m.Granularity)
-		}
-	}
+	inherit("method", func() { md.Method = d.Method })
+	inherit("seasonality", func() { md.Seasonality = d.Seasonality })
+	inherit("history", func() { md.History = d.History })
+	inherit("level_adjust", func() { md.LevelAdjust = d.LevelAdjust })
+	inherit("lower", func() { md.Lower = d.Lower })
+	inherit("upper", func() { md.Upper = d.Upper })
+	inherit("offset", func() { md.Offset, md.offsetBuckets = d.Offset, d.offsetBuckets })
+	inherit("periods", func() { md.Periods = d.Periods })
+	inherit("aggregate", func() { md.Aggregate = d.Aggregate })
+	inherit("relative", func() { md.Relative = d.Relative })
+	inherit("max", func() { md.Max, md.maxPercent = d.Max, d.maxPercent })
+	inherit("period", func() { md.Period = d.Period })
+	inherit("seasons", func() { md.Seasons = d.Seasons })
+	inherit("robust", func() { md.Robust = d.Robust })
+	inherit("multiplicative", func() { md.Multiplicative = d.Multiplicative })
+	inherit("alpha", func() { md.Alpha = d.Alpha })
+	inherit("beta", func() { md.Beta = d.Beta })
+	inherit("gamma", func() { md.Gamma = d.Gamma })
+	inherit("window", func() { md.Window = d.Window })
+	inherit("k", func() { md.K = d.K })
+	inherit("h", func() { md.H = d.H })
+	inherit("max_age", func() { md.MaxAge = d.MaxAge })
+	c.inheritGuards(m, from)
 }
 
-// checkSeasons checks the detect settings against the granularity, once
-// defaults are applied: a season must be a whole number of buckets and the
-// history must cover at least two seasons in whole buckets.
-func checkSeasons(m *rawMetric) {
-	sc, d, g := m.sc, m.Detect, m.Granularity
-	info, ok := methods[d.Method]
-	if !ok || !info.seasonal || sc.bad["granularity"] || sc.bad["detect.seasonality"] || checkGranularity(g) != nil {
-		return
-	}
-	season := Season(d.Seasonality, g)
-	if season%g != 0 {
-		key := "detect.seasonality"
-		if m.origin[key] != "" && m.origin["granularity"] == "" {
-			key = "granularity"
+// inheritGuards fills the guards every method shares.
+func (c *metricChecker) inheritGuards(m *rawMetric, from func(string) bool) {
+	md, d := &m.Detect, c.cfg.Defaults.Detect
+	inherit := func(key string, set func()) {
+		if from("detect." + key) {
+			set()
 		}
-		sc.errorf(key, "%s seasonality needs a granularity that divides %s, got granularity %s%s; use a finer granularity or seasonality: none",
-			d.Seasonality, FormatDuration(season), FormatDuration(g), m.via("granularity"))
-		return
 	}
-	if sc.bad["detect.history"] {
-		return
-	}
-	switch {
-	case d.History < 2*season:
-		sc.errorf("detect.history", "need at least 2 seasons (%s for %s seasonality), got %s%s",
-			FormatDuration(2*season), d.Seasonality, FormatDuration(d.History), m.via("detect.history"))
-	case d.History%g != 0:
-		sc.errorf("detect.history", "must be a whole number of %s buckets (the granularity), got %s%s",
-			FormatDuration(g), FormatDuration(d.History), m.via("detect.history"))
-	}
+	inherit("sensitivity", func() { md.Sensitivity = d.Sensitivity })
+	inherit("direction", func() { md.Direction = d.Direction })
+	inherit("min_delta", func() { md.MinDelta = d.MinDelta })
+	inherit("min_rel_delta", func() { md.MinRelDelta = d.MinRelDelta })
+	inherit("min_volume", func() { md.MinVolume = d.MinVolume })
+	inherit("consecutive", func() { md.Consecutive = d.Consecutive })
+	inherit("mute", func() { md.Mute = slices.Clone(d.Mute) })
+	inherit("holidays", func() { md.Holidays = slices.Clone(d.Holidays) })
+	inherit("missing", func() { md.Missing = d.Missing })
+	inherit("exclude.incidents", func() { md.Exclude.Incidents = d.Exclude.Incidents })
+	inherit("exclude.feedback", func() { md.Exclude.Feedback = d.Exclude.Feedback })
+	inherit("exclude.mutes", func() { md.Exclude.Mutes = d.Exclude.Mutes })
+	inherit("exclude.holidays", func() { md.Exclude.Holidays = d.Exclude.Holidays })
 }
 
 // via says where an inherited value came from, for messages.

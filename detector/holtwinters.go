@@ -76,8 +76,8 @@ func NewHoltWinters(c HoltWinters) (HoltWinters, error) {
 	if c.Refit < 1 {
 		return c, fmt.Errorf("holt-winters: refit must be at least 1 bucket, got %d", c.Refit)
 	}
-	if c.Threshold < 0 || math.IsNaN(c.Threshold) {
-		return c, fmt.Errorf("holt-winters: threshold must be positive, got %v", c.Threshold)
+	if err := thresholdCheckGuards("holt-winters", c.Guards); err != nil {
+		return c, err
 	}
 	return c, nil
 }

@@ -69,8 +69,8 @@ func NewSTL(c STL) (STL, error) {
 	if c.TrendSpan != 0 && (c.TrendSpan < 3 || c.TrendSpan%2 == 0) {
 		return c, fmt.Errorf("stl: trend span must be odd and at least 3, got %d", c.TrendSpan)
 	}
-	if c.Threshold < 0 || math.IsNaN(c.Threshold) {
-		return c, fmt.Errorf("stl: threshold must be positive, got %v", c.Threshold)
+	if err := thresholdCheckGuards("stl", c.Guards); err != nil {
+		return c, err
 	}
 	return c, nil
 }
