@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"vigil/config"
+	"vigil/internal/methods"
 	"vigil/notifiers"
 	"vigil/sources"
 )
@@ -52,10 +53,15 @@ func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Sour
 	if _, known := cfg.Sources[m.Source]; !known {
 		errs = append(errs, fmt.Errorf("source: no source named %q", m.Source))
 	}
-	det, method, err := buildDetector(m.Detect)
+	det, desc, err := methods.Build(m)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("detect: %w", err))
+		errs = append(errs, err) // it names the detect setting
 	}
+	// The rule's copy of the metric carries the history its detector reads,
+	// which sizes every query: for methods other than seasonal and auto it
+	// comes from their settings (a change offset, a CUSUM window), not from
+	// detect.history.
+	m.Detect.History = desc.History
 	var targets []notifiers.Notifier
 	for _, name := range m.Notify {
 		n, built := nots[name]
@@ -78,7 +84,7 @@ func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Sour
 		SourceName: m.Source,
 		Source:     src,
 		Detector:   det,
-		Method:     method,
+		Method:     desc.Text,
 		Timeout:    cfg.Defaults.Timeout,
 		Notifiers:  targets,
 	}, nil

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"vigil/config"
-	"vigil/detector"
 )
 
 const week = 7 * 24 * time.Hour
@@ -31,10 +30,10 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 			"nowhere": {Name: "nowhere", Type: "pager", Pos: pos(8)},
 		},
 		Metrics: []config.Metric{
-			{Name: "orders", Source: "odd", Detect: good, Notify: []string{"later"}, Pos: pos(10)},
-			{Name: "signups", Source: "missing", Detect: good, Pos: pos(11)},
-			{Name: "revenue", Source: "ch", Detect: config.Detect{Method: "seasonal", Seasonality: "monthly", History: 8 * week}, Pos: pos(12)},
-			{Name: "visits", Source: "ch", Detect: good, Notify: []string{"pagerduty"}, Pos: pos(13)},
+			{Name: "orders", Granularity: time.Hour, Source: "odd", Detect: good, Notify: []string{"later"}, Pos: pos(10)},
+			{Name: "signups", Granularity: time.Hour, Source: "missing", Detect: good, Pos: pos(11)},
+			{Name: "revenue", Granularity: time.Hour, Source: "ch", Detect: config.Detect{Method: "seasonal", Seasonality: "monthly", History: 8 * week}, Pos: pos(12)},
+			{Name: "visits", Granularity: time.Hour, Source: "ch", Detect: good, Notify: []string{"pagerduty"}, Pos: pos(13)},
 		},
 	}
 	var logs bytes.Buffer
@@ -50,7 +49,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 		`vigil.yaml:7:3: notifier "hook": type "webhook" is not supported yet`,
 		`vigil.yaml:8:3: notifier "nowhere": type "pager"`,
 		`vigil.yaml:11:3: metric "signups": source: no source named "missing"`,
-		`vigil.yaml:12:3: metric "revenue": detect: seasonality "monthly"`,
+		`vigil.yaml:12:3: metric "revenue": detect: seasonal: seasonality monthly`,
 		`vigil.yaml:13:3: metric "visits": notify: no notifier named "pagerduty"`,
 	}
 	for _, w := range want {
@@ -78,56 +77,5 @@ func TestBuildEmpty(t *testing.T) {
 	defer e.Close()
 	if got := e.Rules(); len(got) != 0 {
 		t.Errorf("Rules() = %v, want none", got)
-	}
-}
-
-func TestBuildDetector(t *testing.T) {
-	tests := []struct {
-		name    string
-		detect  config.Detect
-		want    detector.Seasonal
-		method  string
-		wantErr string
-	}{
-		{
-			name:   "weekly medium",
-			detect: config.Detect{Method: "seasonal", Seasonality: "weekly", History: 8 * week, Sensitivity: "medium", Direction: "down", MinDelta: 50, MinVolume: 10},
-			want:   detector.Seasonal{Period: week, Seasons: 8, Guards: detector.Guards{Direction: detector.Down, Threshold: 4, MinDelta: 50, MinVolume: 10}},
-			method: "seasonal (weekly, 8 seasons)",
-		},
-		{
-			name:   "daily high",
-			detect: config.Detect{Method: "seasonal", Seasonality: "daily", History: 2 * week, Sensitivity: "high"},
-			want:   detector.Seasonal{Period: 24 * time.Hour, Seasons: 14, Guards: detector.Guards{Direction: detector.Both, Threshold: 3}},
-			method: "seasonal (daily, 14 seasons)",
-		},
-		{
-			name:   "threshold overrides sensitivity",
-			detect: config.Detect{Method: "seasonal", Seasonality: "weekly", History: 4 * week, Sensitivity: "low", Threshold: 3.5, Direction: "up"},
-			want:   detector.Seasonal{Period: week, Seasons: 4, Guards: detector.Guards{Direction: detector.Up, Threshold: 3.5}},
-			method: "seasonal (weekly, 4 seasons)",
-		},
-		{name: "one season", detect: config.Detect{Method: "seasonal", Seasonality: "weekly", History: 10 * 24 * time.Hour}, wantErr: "need at least 2 weekly seasons (2w)"},
-		{name: "unknown method", detect: config.Detect{Method: "prophet", Seasonality: "weekly", History: 8 * week}, wantErr: `method "prophet"`},
-		{name: "bad direction", detect: config.Detect{Method: "seasonal", Seasonality: "weekly", History: 8 * week, Direction: "sideways"}, wantErr: "direction"},
-		{name: "bad sensitivity", detect: config.Detect{Method: "seasonal", Seasonality: "weekly", History: 8 * week, Sensitivity: "extreme"}, wantErr: "sensitivity"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			det, method, err := buildDetector(tt.detect)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("buildDetector() error = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("buildDetector() error = %v", err)
-			}
-			got, ok := det.(detector.Seasonal)
-			if !ok || got.Period != tt.want.Period || got.Seasons != tt.want.Seasons || got.Guards != tt.want.Guards || method != tt.method {
-				t.Errorf("buildDetector() = %+v, %q, want %+v, %q", det, method, tt.want, tt.method)
-			}
-		})
 	}
 }

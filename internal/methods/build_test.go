@@ -196,7 +196,7 @@ func TestBuildErrors(t *testing.T) {
 		edit func(m *config.Metric)
 		want string
 	}{
-		{"unknown method", func(m *config.Metric) { m.Detect.Method = "prophet" }, `metric "m": detect: unknown method "prophet"`},
+		{"unknown method", func(m *config.Metric) { m.Detect.Method = "prophet" }, `detect: unknown method "prophet"`},
 		{"no granularity", func(m *config.Metric) { m.Granularity = 0 }, "granularity 0s: must be positive"},
 		{"bad direction", func(m *config.Metric) { m.Detect.Direction = "sideways" }, "direction must be"},
 		{"negative min delta", func(m *config.Metric) { m.Detect.MinDelta = -1 }, "must be 0 or more"},

@@ -71,11 +71,11 @@ func Build(m config.Metric, opts ...Option) (detector.Detector, Description, err
 	}
 	d, desc, err := build(m)
 	if err != nil {
-		return nil, Description{}, fmt.Errorf("metric %q: detect: %w", m.Name, err)
+		return nil, Description{}, fmt.Errorf("detect: %w", err)
 	}
 	cal, err := newCalendar(m)
 	if err != nil {
-		return nil, Description{}, fmt.Errorf("metric %q: detect: %w", m.Name, err)
+		return nil, Description{}, fmt.Errorf("detect: %w", err)
 	}
 	dd := m.Detect
 	if dd.Method != config.MethodThreshold {
