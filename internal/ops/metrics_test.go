@@ -316,3 +316,60 @@ func TestNewMetricsUnregistered(t *testing.T) {
 		t.Errorf("rules = %v, want 5", got)
 	}
 }
+
+func TestRecorders(t *testing.T) {
+	tests := []struct {
+		name   string
+		record func(m *Metrics)
+		metric func(m *Metrics) prometheus.Collector
+		want   float64
+	}{
+		{name: "query errors", record: func(m *Metrics) { m.QueryError("orders", "warehouse"); m.QueryError("orders", "warehouse") },
+			metric: func(m *Metrics) prometheus.Collector { return m.queryErrors.WithLabelValues("orders", "warehouse") }, want: 2},
+		{name: "firing", record: func(m *Metrics) { m.SetFiring("orders", 3); m.SetFiring("orders", 1) },
+			metric: func(m *Metrics) prometheus.Collector { return m.alertsFiring.WithLabelValues("orders") }, want: 1},
+		{name: "incidents opened", record: func(m *Metrics) { m.IncidentOpened("orders") },
+			metric: func(m *Metrics) prometheus.Collector { return m.incidentsOpened.WithLabelValues("orders") }, want: 1},
+		{name: "incidents resolved", record: func(m *Metrics) { m.IncidentResolved("orders"); m.IncidentResolved("orders") },
+			metric: func(m *Metrics) prometheus.Collector { return m.incidentsResolved.WithLabelValues("orders") }, want: 2},
+		{name: "delivery failures", record: func(m *Metrics) { m.DeliveryFailure("growth", "rate_limited") },
+			metric: func(m *Metrics) prometheus.Collector {
+				return m.deliveryFailures.WithLabelValues("growth", "rate_limited")
+			}, want: 1},
+		{name: "queue", record: func(m *Metrics) { m.SetQueuePending(7) },
+			metric: func(m *Metrics) prometheus.Collector { return m.deliveryQueue }, want: 7},
+		{name: "rules", record: func(m *Metrics) { m.SetRules(12) },
+			metric: func(m *Metrics) prometheus.Collector { return m.rules }, want: 12},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := newTestMetrics(t, time.Time{})
+			tt.record(m)
+			if got := testutil.ToFloat64(tt.metric(m)); got != tt.want {
+				t.Errorf("%s = %v, want %v", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestObserveQuery(t *testing.T) {
+	m, reg := newTestMetrics(t, time.Time{})
+	m.ObserveQuery("warehouse", 40*time.Millisecond)
+	m.ObserveQuery("warehouse", 3*time.Second)
+	h := gather(t, reg)["vigil_query_duration_seconds"].GetMetric()[0].GetHistogram()
+	if h.GetSampleCount() != 2 || h.GetSampleSum() != 3.04 {
+		t.Errorf("query duration count %d sum %v, want 2 and 3.04", h.GetSampleCount(), h.GetSampleSum())
+	}
+	for _, b := range h.GetBucket() {
+		want := uint64(0)
+		switch {
+		case b.GetUpperBound() >= 3:
+			want = 2
+		case b.GetUpperBound() >= 0.04:
+			want = 1
+		}
+		if b.GetCumulativeCount() != want {
+			t.Errorf("bucket le=%v holds %d, want %d", b.GetUpperBound(), b.GetCumulativeCount(), want)
+		}
+	}
+}
