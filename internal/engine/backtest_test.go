@@ -93,7 +93,9 @@ func TestBacktestMatchesEvaluate(t *testing.T) {
 }
 
 func samePoint(a, b detector.Point) bool {
-	eq := func(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) || math.Abs(x-y) < 1e-9*math.Max(1, math.Abs(x)) }
+	eq := func(x, y float64) bool {
+		return x == y || (math.IsNaN(x) && math.IsNaN(y)) || math.Abs(x-y) < 1e-9*math.Max(1, math.Abs(x))
+	}
 	return a.Time.Equal(b.Time) && eq(a.Value, b.Value) && eq(a.Expected, b.Expected) && eq(a.Lower, b.Lower) &&
 		eq(a.Upper, b.Upper) && eq(a.Score, b.Score) && a.Anomaly == b.Anomaly && a.Reason == b.Reason
 }
@@ -113,10 +115,10 @@ func TestBacktestRange(t *testing.T) {
 		}}
 	}
 	tests := []struct {
-		name              string
-		from, to          string
-		first, last       string
-		alerts            int
+		name               string
+		from, to           string
+		first, last        string
+		alerts             int
 		queryFrom, queryTo string
 	}{
 		{"spike settles at to", "2024-03-05T00:00:00Z", "2024-03-05T12:00:00Z", "2024-03-05T00:00:00Z", "2024-03-05T09:00:00Z", 1,
