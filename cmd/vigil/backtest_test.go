@@ -233,3 +233,19 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+func TestBacktestHelp(t *testing.T) {
+	out, errOut, code := vigil(t, t.TempDir(), "backtest", "--help")
+	if code != exitOK || errOut != "" {
+		t.Fatalf("backtest --help = %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"Usage:", "--config FILE", "--input FILE", "--detect", "--labels FILE",
+		"timestamp,value,expected,lower,upper,score,anomaly", "Examples:", "Exit codes:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("backtest --help lacks %q", want)
+		}
+	}
+	if help, _, _ := vigil(t, t.TempDir(), "help", "backtest"); help != out {
+		t.Errorf("help backtest differs from backtest --help")
+	}
+}
