@@ -43,9 +43,10 @@ Rules from a config (--config):
   not), alerts per week and the longest incident with its start. A
   progress bar is drawn on stderr when it is a terminal.
 
-  Methods that refit from the start of the data they are given (stl,
-  holt_winters, cusum) may judge a bucket a little differently than the
-  daemon did live; the others judge it exactly the same.
+  seasonal, change, threshold and freshness judge each bucket exactly as
+  the daemon did live. stl, holt_winters and cusum fit from where the data
+  they are given starts, and auto chooses its method once, from the data
+  before --from, so they may judge a bucket a little differently.
 
 A CSV file (--input):
   The file needs a header row with the columns timestamp and value (any
@@ -98,11 +99,13 @@ Flags for a CSV file:
 Flags for both:
   --labels FILE          known anomalies, to score the alerts: JSON (a list of
                          {"start": T, "end": T}, [start, end] or timestamps) or
-                         CSV (start,end or timestamp[,label]). Adds precision,
-                         recall and F1 to the summary, counted in events: a
-                         labelled window (windows with no bucket between them
-                         are one) is found when an alert falls inside it; each
-                         run of alerts outside every window is one false alarm
+                         CSV (start,end or timestamp[,label]); every rule is
+                         scored against the same labels. Adds precision, recall
+                         and F1 to the summary, counted in events: a labelled
+                         window (windows with no bucket between them are one)
+                         is found when an alert falls inside it; each run of
+                         alerts outside every window is one false alarm.
+                         Buckets before the method can judge are left out
   --log-level LEVEL      debug, info, warn or error (default info)
   --log-format FORMAT    text or json (default text)
 
