@@ -102,11 +102,13 @@ func (r BacktestResult) Longest() (Incident, bool) {
 // at or after from and had settled by to (t + granularity + delay <= to,
 // so a bucket the daemon would not yet have judged at to is left out),
 // each only from the data before it, with the rule's own source and
-// detector. It runs one query, covering the range and the detector's
-// history before it, and one Detect call; the detector contract (no
-// look-ahead) makes each verdict the one the daemon would have reached.
-// Of those verdicts it keeps the buckets the rule's schedule evaluates.
-// Nothing is notified.
+// detector. It runs one query, covering the range and what the daemon's
+// query had before its first bucket, and one Detect call: the detector
+// contract (no look-ahead) keeps each verdict to the data before its
+// bucket, and methods that read a bounded history reach the daemon's
+// verdict exactly (those that fit from where the series starts come
+// close). Of those verdicts it keeps the buckets the rule's schedule
+// evaluates. Nothing is notified.
 func Backtest(ctx context.Context, r Rule, from, to time.Time) (BacktestResult, error) {
 	start := time.Now()
 	res, err := backtest(ctx, r, from, to)
