@@ -188,3 +188,26 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestOnceMissingBucketAlertsWhenAsked checks that a missing latest bucket
+// is an anomaly, not "no data", when the rule's detector says so (missing:
+// alert), and that the alert goes out.
+func TestOnceMissingBucketAlertsWhenAsked(t *testing.T) {
+	now := at("2024-03-05T10:30:00Z")
+	rec := &recorder{}
+	src := &fakeSource{value: func(ts time.Time) float64 {
+		if ts.Equal(at("2024-03-05T09:00:00Z")) {
+			return nan()
+		}
+		return 100
+	}}
+	r := hourly("m", src, 0, rec)
+	r.Detector = detector.Missing(r.Detector, true)
+	res := New([]Rule{r}, Options{}).Once(context.Background(), now, nil)[0]
+	if got := res.Verdict(); got != VerdictAnomaly {
+		t.Fatalf("Verdict() = %s, want %s (err %v)", got, VerdictAnomaly, res.Err)
+	}
+	if n := len(rec.sent()); n != 1 {
+		t.Errorf("sent %d alerts, want 1", n)
+	}
+}

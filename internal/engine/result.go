@@ -71,10 +71,14 @@ func (r Result) Verdict() Verdict {
 	}
 	p, ok := r.Latest()
 	switch {
-	case !ok || math.IsNaN(p.Value) || !p.Judged():
+	case !ok:
 		return VerdictNoData
 	case p.Anomaly:
+		// before the missing-value check: a missing bucket is an anomaly
+		// when the rule says so (missing: alert, freshness)
 		return VerdictAnomaly
+	case math.IsNaN(p.Value) || !p.Judged():
+		return VerdictNoData
 	}
 	return VerdictOK
 }
