@@ -127,6 +127,9 @@ func shellQuote(s string) string {
 // backtick.
 func code(s string) string { return esc(strings.ReplaceAll(s, "`", "'")) }
 
+// maxURL is the longest URL linked; a longer one is shown cut, as text.
+const maxURL = 1000
+
 // link is a mrkdwn link to an http(s) URL, or the escaped text when it is
 // not one.
 func link(raw, label string) string {
@@ -135,8 +138,8 @@ func link(raw, label string) string {
 		return ""
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return label + ": " + esc(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || runeLen(raw) > maxURL {
+		return label + ": " + esc(truncate(raw, maxURL))
 	}
 	return "<" + strings.ReplaceAll(esc(raw), "|", "%7C") + "|" + label + ">"
 }

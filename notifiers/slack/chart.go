@@ -12,13 +12,13 @@ import (
 
 // nativeChart is a line chart of actual against expected over the alert's
 // history, downsampled to Slack's 20 points with the alert's own bucket
-// always drawn. It is nil when fewer than two buckets have both values.
+// always drawn (see downsample). It is nil when fewer than two buckets have both values.
 func nativeChart(a notifiers.Alert) slackgo.Block {
 	pts, anomaly := chartPoints(a)
 	if len(pts) < 2 {
 		return nil
 	}
-	idx := downsample(actuals(pts), maxChartPoints, anomaly)
+	idx := downsample(deviations(pts), maxChartPoints, anomaly)
 	labels := categoryLabels(pts, idx, a.Granularity, loc(a.Location))
 	scale := 1.0
 	if a.Unit == "%" {
@@ -59,12 +59,13 @@ func chartPoints(a notifiers.Alert) ([]notifiers.HistoryPoint, int) {
 	return pts, anomaly
 }
 
-func actuals(pts []notifiers.HistoryPoint) []float64 {
-	ys := make([]float64, len(pts))
+// deviations are the points' distances from expected.
+func deviations(pts []notifiers.HistoryPoint) []float64 {
+	ds := make([]float64, len(pts))
 	for i, p := range pts {
-		ys[i] = p.Value
+		ds[i] = p.Value - p.Expected
 	}
-	return ys
+	return ds
 }
 
 // yLabel names the value axis after the metric and its unit.
@@ -86,61 +87,57 @@ func round(x float64) float64 {
 	return f
 }
 
-// downsample picks at most n of the len(ys) points by largest triangle
-// three buckets, which keeps the shape of the line (its spikes and dips),
-// always keeping the first and last points and the point keep.
-func downsample(ys []float64, n, keep int) []int {
-	if len(ys) <= n {
-		idx := make([]int, len(ys))
-		for i := range idx {
-			idx[i] = i
+// downsample picks at most n of the points whose deviations from expected
+// are dev. It splits them into n windows of equal length and keeps from
+// each the point farthest from expected, so that spikes and dips survive
+// while the time axis stays regular; the window holding keep keeps keep,
+// and the last window keeps the latest point.
+func downsample(dev []float64, n, keep int) []int {
+	idx := make([]int, 0, min(n, len(dev)))
+	if len(dev) <= n {
+		for i := range dev {
+			idx = append(idx, i)
 		}
 		return idx
 	}
-	idx := make([]int, 0, n)
-	idx = append(idx, 0)
-	size := float64(len(ys)-2) / float64(n-2)
-	prev := 0
-	for b := 0; b < n-2; b++ {
-		lo, hi := int(float64(b)*size)+1, int(float64(b+1)*size)+1
-		if keep >= lo && keep < hi {
-			idx, prev = append(idx, keep), keep
-			continue
-		}
-		nlo, nhi := hi, min(int(float64(b+2)*size)+1, len(ys))
-		if b == n-3 {
-			nlo, nhi = len(ys)-1, len(ys)
-		}
-		avgX, avgY := mean(nlo, nhi, ys)
-		best, area := lo, -1.0
-		for i := lo; i < hi; i++ {
-			s := math.Abs((float64(prev)-avgX)*(ys[i]-ys[prev]) - (float64(prev)-float64(i))*(avgY-ys[prev]))
-			if s > area {
-				best, area = i, s
+	for w := range n {
+		lo, hi := w*len(dev)/n, (w+1)*len(dev)/n
+		switch {
+		case keep >= lo && keep < hi:
+			idx = append(idx, keep)
+		case w == n-1:
+			idx = append(idx, len(dev)-1)
+		default:
+			best := lo
+			for i := lo + 1; i < hi; i++ {
+				if math.Abs(dev[i]) > math.Abs(dev[best]) {
+					best = i
+				}
 			}
+			idx = append(idx, best)
 		}
-		idx, prev = append(idx, best), best
 	}
-	return append(idx, len(ys)-1)
-}
-
-// mean is the centre of the points [lo, hi).
-func mean(lo, hi int, ys []float64) (float64, float64) {
-	var sx, sy float64
-	for i := lo; i < hi; i++ {
-		sx += float64(i)
-		sy += ys[i]
-	}
-	n := float64(hi - lo)
-	return sx / n, sy / n
+	return idx
 }
 
 // categoryLabels are short, distinct labels for the chosen points: the
-// shortest time format that tells them apart, within 20 characters.
+// shortest time format that is unambiguous over the span they cover,
+// within 20 characters.
 func categoryLabels(pts []notifiers.HistoryPoint, idx []int, g time.Duration, l *time.Location) []string {
+	const day, year = 24 * time.Hour, 365 * 24 * time.Hour
+	span := pts[idx[len(idx)-1]].Time.Sub(pts[idx[0]].Time)
 	layouts := []string{"15:04", "Mon 15:04", "2 Jan 15:04", "2 Jan 06 15:04"}
-	if g >= 24*time.Hour {
+	switch {
+	case g >= day && span < year:
 		layouts = []string{"Mon 2 Jan", "2 Jan 2006"}
+	case g >= day:
+		layouts = []string{"2 Jan 2006"}
+	case span >= year:
+		layouts = layouts[3:]
+	case span >= 7*day:
+		layouts = layouts[2:]
+	case span >= day:
+		layouts = layouts[1:]
 	}
 	for _, layout := range layouts {
 		if labels, ok := tryLabels(pts, idx, l, layout); ok {

@@ -137,7 +137,7 @@ func sentence(a notifiers.Alert) string {
 		return esc(e.Sentence)
 	}
 	s := numbersSentence(a)
-	if r := strings.TrimSpace(a.Reason); r != "" {
+	if r := strings.TrimSpace(a.Reason); r != "" && !math.IsNaN(a.Value) {
 		s += "\n_" + esc(r) + "_"
 	}
 	return s
