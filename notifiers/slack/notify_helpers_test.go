@@ -114,3 +114,5 @@ func (f *failingThreads) SaveThread(ctx context.Context, id, ch, ts string) erro
 	}
 	return f.MemoryThreads.SaveThread(ctx, id, ch, ts)
 }
+
+func slacktestFault(code string) slacktest.Fault { return slacktest.Fault{Error: code} }

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -103,6 +104,9 @@ type Notifier struct {
 	jitter   func() float64
 	lookBack time.Duration
 	channels *channelCache
+
+	teamOnce sync.Once
+	team     string // workspace URL from auth.test
 }
 
 var (
