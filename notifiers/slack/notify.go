@@ -102,14 +102,18 @@ func (n *Notifier) later(ctx context.Context, a notifiers.Alert, channel, ts str
 	return nil
 }
 
-// msgOptions are the options of a message's text, blocks and metadata.
+// msgOptions are the options of a message's text, blocks and metadata,
+// when it has some.
 func msgOptions(m Message) []slackgo.MsgOption {
-	return []slackgo.MsgOption{
+	opts := []slackgo.MsgOption{
 		slackgo.MsgOptionText(m.Text, false),
 		slackgo.MsgOptionBlocks(m.Blocks...),
-		slackgo.MsgOptionMetadata(m.Metadata),
 		slackgo.MsgOptionDisableLinkUnfurl(),
 	}
+	if m.Metadata.EventType != "" {
+		opts = append(opts, slackgo.MsgOptionMetadata(m.Metadata))
+	}
+	return opts
 }
 
 // post posts m to the channel, in the thread of threadTS when it is set,

@@ -27,7 +27,8 @@ func newSocket() *socket {
 	return &socket{ready: make(chan struct{}), acks: map[string]json.RawMessage{}, ackCh: make(chan string, 64)}
 }
 
-var upgrader = websocket.Upgrader{}
+// upgrader accepts the Origin slack-go sends (https://api.slack.com).
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
 // socket serves the WebSocket that apps.connections.open points at: it
 // says hello, then reads acknowledgements until the client leaves.
