@@ -47,9 +47,9 @@ func (r *recordedActions) list() []string {
 // the button action of the message m.
 func clickPayload(m slacktest.Message, user, action, value string) map[string]any {
 	return map[string]any{
-		"type": "block_actions",
-		"user": map[string]any{"id": user, "name": strings.ToLower(user)},
-		"channel": map[string]any{"id": m.Channel, "name": "alerts"},
+		"type":      "block_actions",
+		"user":      map[string]any{"id": user, "name": strings.ToLower(user)},
+		"channel":   map[string]any{"id": m.Channel, "name": "alerts"},
 		"container": map[string]any{"type": "message", "message_ts": m.TS, "channel_id": m.Channel},
 		"message": map[string]any{"type": "message", "ts": m.TS, "text": m.Text,
 			"blocks": json.RawMessage(m.Blocks), "metadata": json.RawMessage(m.Metadata)},
