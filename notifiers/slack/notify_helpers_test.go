@@ -49,7 +49,7 @@ type fixture struct {
 	srv   *slacktest.Server
 	n     *Notifier
 	clock *fakeClock
-	logs  *bytes.Buffer
+	logs  *syncBuffer
 	opts  Options
 }
 
@@ -62,7 +62,7 @@ func newFixture(t *testing.T, edit func(*Options)) *fixture {
 	srv.AddChannel(slacktest.Channel{ID: "C0CRIT001", Name: "critical", Member: true})
 	srv.AddChannel(slacktest.Channel{ID: "C0OUTSIDE", Name: "outside"})
 	clock := &fakeClock{now: t0.Add(time.Hour)}
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	opts := Options{
 		Token: testToken, Channel: "#alerts", APIURL: srv.APIURL(),
 		Mentions: map[string]string{"@growth-oncall": "S0GROWTH"}, ConfigPath: "vigil.yaml",
@@ -116,3 +116,21 @@ func (f *failingThreads) SaveThread(ctx context.Context, id, ch, ts string) erro
 }
 
 func slacktestFault(code string) slacktest.Fault { return slacktest.Fault{Error: code} }
+
+// syncBuffer is a log sink that tests read while the listener writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
