@@ -61,10 +61,16 @@ type Alert struct {
 	// History is the recent series for charts: actual and expected per bucket.
 	History []HistoryPoint
 
-	// Explanation is the drill-down behind the move (contributors, sentence),
-	// nil when there is none. Notifiers that cannot render it pass it on as
-	// JSON, so it must marshal with encoding/json.
-	Explanation any
+	// Explanation is the drill-down behind the move, nil when there is none.
+	Explanation *Explanation
+
+	// Channel overrides the notifier's channel for this rule ("#growth" or a
+	// channel ID); empty means the notifier's own routing.
+	Channel string
+
+	// Started is the start of the incident's first anomalous bucket; zero
+	// when unknown. With Time it gives a resolved incident's duration.
+	Started time.Time
 }
 
 // DeliveryKey returns the delivery's idempotency key: Key when set, else a
@@ -89,6 +95,36 @@ func (a Alert) DeliveryKey() string {
 // idempotency key and rely on the receiver to drop the duplicate.
 type Prober interface {
 	Delivered(ctx context.Context, key string) (bool, error)
+}
+
+// Explanation is why a metric moved: a sentence for people and the
+// segments behind the move, largest first.
+type Explanation struct {
+	Sentence     string        `json:"sentence"`
+	Contributors []Contributor `json:"contributors,omitempty"`
+	// Verdict says how much of the move the contributors explain, e.g.
+	// "explained", "partial", "unexplained".
+	Verdict string `json:"verdict,omitempty"`
+}
+
+// Contributor is one segment's part in a move: its actual and expected
+// values, its delta (actual − expected) and its share of the total delta.
+// For ratio metrics MixEffect and RateEffect split the delta into the part
+// due to the segment's weight moving and the part due to its rate moving.
+type Contributor struct {
+	Segment    []SegmentValue `json:"segment"`
+	Actual     float64        `json:"actual"`
+	Expected   float64        `json:"expected"`
+	Delta      float64        `json:"delta"`
+	Share      float64        `json:"share"`
+	MixEffect  *float64       `json:"mix_effect,omitempty"`
+	RateEffect *float64       `json:"rate_effect,omitempty"`
+}
+
+// SegmentValue is one dimension's value in a segment, e.g. country=BR.
+type SegmentValue struct {
+	Dimension string `json:"dimension"`
+	Value     string `json:"value"`
 }
 
 // HistoryPoint is one bucket of an alert's recent history.

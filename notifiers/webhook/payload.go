@@ -81,7 +81,7 @@ func NewPayload(a notifiers.Alert, key string) Payload {
 
 // explanation encodes x, or says why it cannot: an alert is still worth
 // delivering without its drill-down.
-func explanation(x any) (json.RawMessage, string) {
+func explanation(x *notifiers.Explanation) (json.RawMessage, string) {
 	if x == nil {
 		return nil, ""
 	}

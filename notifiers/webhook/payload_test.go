@@ -102,14 +102,24 @@ func TestPayloadEdges(t *testing.T) {
 			}
 			return ""
 		}},
-		{"raw explanation passes through", func(a *notifiers.Alert) { a.Explanation = json.RawMessage(`{"top": ["country=BR"]}`) },
+		{"explanation segments pass through", func(a *notifiers.Alert) {
+			a.Explanation = &notifiers.Explanation{Sentence: "s", Contributors: []notifiers.Contributor{
+				{Segment: []notifiers.SegmentValue{{Dimension: "country", Value: "BR"}}, Share: 1}}}
+		},
 			func(p map[string]any) string {
-				if ex, _ := p["explanation"].(map[string]any); ex == nil || ex["top"].([]any)[0] != "country=BR" {
+				ex, _ := p["explanation"].(map[string]any)
+				if ex == nil {
 					return "explanation lost"
+				}
+				seg := ex["contributors"].([]any)[0].(map[string]any)["segment"].([]any)[0].(map[string]any)
+				if seg["dimension"] != "country" || seg["value"] != "BR" {
+					return "segment lost"
 				}
 				return ""
 			}},
-		{"unencodable explanation", func(a *notifiers.Alert) { a.Explanation = map[string]float64{"share": math.NaN()} },
+		{"unencodable explanation", func(a *notifiers.Alert) {
+			a.Explanation = &notifiers.Explanation{Contributors: []notifiers.Contributor{{Share: math.NaN()}}}
+		},
 			func(p map[string]any) string {
 				if _, ok := p["explanation"]; ok || !strings.Contains(p["explanation_error"].(string), "NaN") {
 					return "want explanation_error and no explanation"

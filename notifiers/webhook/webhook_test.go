@@ -16,17 +16,6 @@ import (
 )
 
 // contribution and explanation stand for what explain hands notifiers.
-type contribution struct {
-	Dimension string  `json:"dimension"`
-	Value     string  `json:"value"`
-	Share     float64 `json:"share"`
-}
-
-type explanation struct {
-	Sentence     string         `json:"sentence"`
-	Contributors []contribution `json:"contributors"`
-}
-
 // fullAlert sets every field of an alert, with the awkward values a
 // payload must survive: NaN, an unbounded band, SQL with < and &.
 func fullAlert(t *testing.T) notifiers.Alert {
@@ -49,10 +38,12 @@ func fullAlert(t *testing.T) notifiers.Alert {
 			{Time: at.Add(-time.Hour), Value: math.NaN(), Expected: 4390, Lower: 3890, Upper: math.Inf(1)},
 			{Time: at, Value: 3210, Expected: 4400, Lower: 3900, Upper: math.Inf(1)},
 		},
-		Explanation: explanation{
+		Explanation: &notifiers.Explanation{
 			Sentence: "Orders were 3,210 at 14:00 UTC, 27% below the expected 4,400. country=BR accounts for 81% of the drop.",
-			Contributors: []contribution{
-				{"country", "BR", 0.81}, {"platform", "android", 0.12},
+			Verdict:  "explained",
+			Contributors: []notifiers.Contributor{
+				{Segment: []notifiers.SegmentValue{{Dimension: "country", Value: "BR"}}, Actual: 410, Expected: 1370, Delta: -960, Share: 0.81},
+				{Segment: []notifiers.SegmentValue{{Dimension: "platform", Value: "android"}}, Actual: 1900, Expected: 2040, Delta: -140, Share: 0.12},
 			},
 		},
 	}
