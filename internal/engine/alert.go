@@ -27,7 +27,13 @@ func (e *Engine) track(ctx context.Context, log *slog.Logger, r Rule, res *Resul
 	switch e.incidents.Observe(alertID(r.Name(), totalSeries), p.Time, p.Anomaly) {
 	case Opened:
 		log.Info("anomaly", "bucket", p.Time, "value", p.Value, "expected", p.Expected, "reason", p.Reason)
-		res.NotifyErr = notify(ctx, log, r, newAlert(r, *res, p))
+		a := newAlert(r, *res, p)
+		// Set only when there is one: a nil pointer in the interface would
+		// read as an explanation to notifiers.
+		if res.Explanation = explanation(ctx, log, r, *res, p); res.Explanation != nil {
+			a.Explanation = res.Explanation
+		}
+		res.NotifyErr = notify(ctx, log, r, a)
 		res.Notified = true
 	case Closed:
 		log.Info("recovered", "bucket", p.Time, "value", p.Value, "expected", p.Expected)
