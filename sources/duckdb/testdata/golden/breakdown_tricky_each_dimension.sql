@@ -13,6 +13,6 @@ SELECT
   coalesce(CAST("app ""version""" AS VARCHAR), '') AS vigil_d1,
   coalesce(CAST(sum(amount) AS DOUBLE), 0) AS vigil_value
 FROM events
-WHERE ((ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?))
+WHERE ts >= ? AND ts < ? AND vigil_period IS NOT NULL
   AND (amount >= 0)
 GROUP BY GROUPING SETS ((vigil_period, vigil_d0), (vigil_period, vigil_d1))

@@ -14,6 +14,6 @@ SELECT
   coalesce(CAST(sum(orders) AS DOUBLE), 0) AS vigil_num,
   coalesce(CAST(sum(sessions) AS DOUBLE), 0) AS vigil_den
 FROM events
-WHERE ((ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?))
+WHERE ts >= ? AND ts < ? AND vigil_period IS NOT NULL
   AND (amount >= 0)
 GROUP BY GROUPING SETS ((vigil_period, vigil_d0), (vigil_period, vigil_d0, vigil_d1))
