@@ -17,7 +17,11 @@ import (
 // one query: GROUPING SETS over (period, dimensions...), where the period
 // says which of req's buckets a row falls in, and GROUPING() tells the sets
 // apart. Values of req.Keep are bound as parameters; dimension names are
-// quoted as identifiers. Values beyond req.TopK are folded in Go.
+// quoted as identifiers. Values beyond req.TopK are folded in Go, exactly
+// as explain.Fold ranks them: ranking them in SQL with window functions
+// saved nothing on a 200-value dimension over 10M rows (BenchmarkTopK10M),
+// where the scan and grouping take all the time and the rows returned
+// number a few thousand.
 func (s *Source) Breakdown(ctx context.Context, q sources.Query, req explain.Request) ([]explain.Cell, error) {
 	p, err := sources.NewPlan(q, req)
 	if err != nil {
