@@ -207,3 +207,31 @@ func TestBreakdownErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBreakdownZonedColumn loads the cube into a table whose time column
+// has its own zone: the buckets must select the same rows.
+func TestBreakdownZonedColumn(t *testing.T) {
+	c := sourcestest.TrickyCube(false)
+	s, plain := loadCube(t, c)
+	ctx := context.Background()
+	table := plain + "_tokyo"
+	create := strings.Replace(c.ClickHouseCreate(table), "ts DateTime", "ts DateTime('Asia/Tokyo')", 1)
+	for _, st := range []string{dropTable(table), create, "INSERT INTO " + table + " SELECT * FROM " + plain} {
+		if err := s.Conn().Exec(ctx, st); err != nil {
+			t.Fatalf("load zoned table: %v", err)
+		}
+	}
+	t.Cleanup(func() { s.Conn().Exec(context.Background(), dropTable(table)) })
+	bc := sourcestest.BreakdownCases(c)[0]
+	want, err := c.WantCells(bc.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Breakdown(ctx, c.Query(table), bc.Request)
+	if err != nil {
+		t.Fatalf("Breakdown: %v", err)
+	}
+	if d := sourcestest.DiffCells(got, want); d != "" {
+		t.Errorf("Breakdown over DateTime('Asia/Tokyo') differs from the reference:\n%s", d)
+	}
+}

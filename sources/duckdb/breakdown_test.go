@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"vigil/detector/explain"
 	"vigil/sources"
@@ -13,7 +14,7 @@ import (
 )
 
 // openCube returns an in-memory source holding cube c as table c.Name.
-func openCube(t *testing.T, c *sourcestest.Cube) *Source {
+func openCube(t testing.TB, c *sourcestest.Cube) *Source {
 	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, Options{Init: []string{"SET GLOBAL threads = 2"}})
@@ -207,4 +208,79 @@ func TestBreakdownCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Breakdown(cancelled) = %v, want context.Canceled", err)
 	}
+}
+
+// TestBreakdownZonedColumn reads the cube through a view whose time column
+// is TIMESTAMPTZ: the buckets must select the same rows.
+func TestBreakdownZonedColumn(t *testing.T) {
+	c := sourcestest.TrickyCube(false)
+	s := openCube(t, c)
+	view := "CREATE VIEW tricky_tz AS SELECT * REPLACE (CAST(ts AS TIMESTAMPTZ) AS ts) FROM tricky"
+	if _, err := s.DB().ExecContext(context.Background(), view); err != nil {
+		t.Fatal(err)
+	}
+	bc := sourcestest.BreakdownCases(c)[0]
+	want, err := c.WantCells(bc.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Breakdown(context.Background(), c.Query("tricky_tz"), bc.Request)
+	if err != nil {
+		t.Fatalf("Breakdown: %v", err)
+	}
+	if d := sourcestest.DiffCells(got, want); d != "" {
+		t.Errorf("Breakdown over TIMESTAMPTZ differs from the reference:\n%s", d)
+	}
+}
+
+// FuzzKeepValue keeps one arbitrary value (and one real one) of country:
+// the bound query and the rendered one, with the value written as an
+// escaped literal, must both return the reference cells.
+func FuzzKeepValue(f *testing.F) {
+	for _, v := range sourcestest.TrickyValues {
+		f.Add(v)
+	}
+	f.Add("'); DROP TABLE tricky; --")
+	f.Add(`\'`)
+	f.Add("line\nbreak\ttab")
+	c := sourcestest.TrickyCube(false)
+	s := openCube(f, c)
+	f.Fuzz(func(t *testing.T, v string) {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			t.Skip("DuckDB strings are valid UTF-8 without NUL")
+		}
+		req := sourcestest.BreakdownCases(c)[0].Request
+		req.Groups = [][]string{{"country"}, {"country", sourcestest.TrickyDim}}
+		req.Keep = map[string][]string{"country": {v, "O'Brien"}}
+		want, err := c.WantCells(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Breakdown(context.Background(), c.Query(c.Name), req)
+		if err != nil {
+			t.Fatalf("Breakdown(keep %q): %v", v, err)
+		}
+		if d := sourcestest.DiffCells(got, want); d != "" {
+			t.Errorf("Breakdown(keep %q) differs from the reference:\n%s", v, d)
+		}
+		text, err := s.RenderBreakdown(c.Query(c.Name), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := sources.NewPlan(c.Query(c.Name), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.fetchBreakdown(context.Background(), p, text, nil)
+		if err != nil {
+			t.Fatalf("rendered SQL for %q does not run: %v\n%s", v, err, text)
+		}
+		cells, err := p.Cells(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := sourcestest.DiffCells(cells, want); d != "" {
+			t.Errorf("rendered SQL for %q differs from the reference:\n%s", v, d)
+		}
+	})
 }
