@@ -105,6 +105,8 @@ type Explanation struct {
 	// Verdict says how much of the move the contributors explain, e.g.
 	// "explained", "partial", "unexplained".
 	Verdict string `json:"verdict,omitempty"`
+	// Notes say what limited the explanation, or why there is none.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Contributor is one segment's part in a move: its actual and expected

@@ -29,7 +29,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{checkCommand, onceCommand, runCommand, backtestCommand, versionCommand}
+	return []command{checkCommand, onceCommand, explainCommand, backtestCommand, runCommand, versionCommand}
 }
 
 const usage = `vigil watches business metrics in a data warehouse and says, in plain
@@ -49,6 +49,7 @@ Logs go to stderr; results go to stdout.
 Examples:
   vigil check --config vigil.yaml
   vigil once --config vigil.yaml --rule orders
+  vigil explain --config vigil.yaml --metric orders --at "2024-03-05 14:00"
   vigil run --config vigil.yaml --log-format json
 
 Run "vigil help <command>" or "vigil <command> --help" for details.

@@ -159,7 +159,8 @@ func TestHelp(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Commands:", "check", "once", "run", "version", "Exit codes:"}},
+		{[]string{"--help"}, []string{"Commands:", "check", "once", "explain", "run", "version", "Exit codes:"}},
+		{[]string{"help", "explain"}, []string{"Usage: vigil explain", "--metric NAME"}},
 		{[]string{"help"}, []string{"Commands:"}},
 		{[]string{"help", "once"}, []string{"Usage: vigil once", "--at TIME"}},
 		{[]string{"check", "--help"}, []string{"Usage: vigil check", "--config FILE", "Examples:", "Exit codes:"}},

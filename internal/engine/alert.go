@@ -27,7 +27,10 @@ func (e *Engine) track(ctx context.Context, log *slog.Logger, r Rule, res *Resul
 	switch e.incidents.Observe(alertID(r.Name(), totalSeries), p.Time, p.Anomaly) {
 	case Opened:
 		log.Info("anomaly", "bucket", p.Time, "value", p.Value, "expected", p.Expected, "reason", p.Reason)
-		res.NotifyErr = notify(ctx, log, r, newAlert(r, *res, p))
+		a := newAlert(r, *res, p)
+		res.Explanation = explanation(ctx, log, r, *res, p)
+		a.Explanation = alertExplanation(res.Explanation, r.Metric.Dimensions)
+		res.NotifyErr = notify(ctx, log, r, a)
 		res.Notified = true
 	case Closed:
 		log.Info("recovered", "bucket", p.Time, "value", p.Value, "expected", p.Expected)

@@ -17,6 +17,7 @@ import (
 
 	"vigil/config"
 	"vigil/detector"
+	"vigil/detector/explain"
 	"vigil/notifiers"
 	"vigil/sources"
 )
@@ -34,10 +35,21 @@ type Rule struct {
 	Method     string // for people, e.g. "seasonal (weekly, 8 seasons)"; defaults to Metric.Detect.Method
 	Timeout    time.Duration
 	Notifiers  []notifiers.Notifier
+	// Explain bounds the drill-down behind an anomaly of a metric with
+	// dimensions; the zero value uses explain's defaults.
+	Explain explain.Options
 }
 
 // Name returns the metric's name.
 func (r Rule) Name() string { return r.Metric.Name }
+
+// timeout bounds one evaluation of r, its explanation included.
+func (r Rule) timeout() time.Duration {
+	if r.Timeout <= 0 {
+		return defaultTimeout
+	}
+	return r.Timeout
+}
 
 // Options are what an Engine needs from its caller.
 type Options struct {
@@ -117,11 +129,7 @@ func (e *Engine) Once(ctx context.Context, now time.Time, only []string) []Resul
 // runRule evaluates r as of now within its timeout, notifies on a new
 // incident, and logs the outcome.
 func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time) Result {
-	timeout := r.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
 	log := e.log.With("rule", r.Name(), "source", r.SourceName)
 	res := evaluate(ctx, r, now)

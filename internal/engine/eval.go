@@ -16,7 +16,18 @@ const judged = 48
 
 // evaluate queries r's window and judges its latest settled buckets as of
 // now. It never judges a bucket that has not settled.
-func evaluate(ctx context.Context, r Rule, now time.Time) (res Result) {
+func evaluate(ctx context.Context, r Rule, now time.Time) Result {
+	m := r.Metric
+	if m.Granularity <= 0 {
+		return evaluateBucket(ctx, r, time.Time{})
+	}
+	return evaluateBucket(ctx, r, LatestSettled(now, m.Granularity, m.Delay, location(m)))
+}
+
+// evaluateBucket queries r's window ending with the bucket starting at
+// bucket and judges its last buckets, bucket the last of them. Whether the
+// bucket has settled is the caller's business.
+func evaluateBucket(ctx context.Context, r Rule, bucket time.Time) (res Result) {
 	start := time.Now()
 	m := r.Metric
 	loc := location(m)
@@ -26,7 +37,7 @@ func evaluate(ctx context.Context, r Rule, now time.Time) (res Result) {
 		res.Err = fmt.Errorf("granularity %v: must be positive", m.Granularity)
 		return res
 	}
-	res.Bucket = LatestSettled(now, m.Granularity, m.Delay, loc)
+	res.Bucket = bucket
 	q := window(m, res.Bucket)
 	s, err := r.Source.Query(ctx, q)
 	if err != nil {

@@ -6,12 +6,13 @@ import (
 	"fmt"
 
 	"vigil/detector"
+	"vigil/detector/explain"
 	"vigil/sources"
 )
 
 // Limit returns a Source that lets at most n queries run against src at
 // once; the others wait for a slot or for their context to end. It renders
-// SQL when src does.
+// SQL and breaks metrics down (within the same limit) when src does.
 func Limit(src sources.Source, n int) sources.Source {
 	return &limited{src: src, slots: make(chan struct{}, max(n, 1))}
 }
@@ -22,14 +23,35 @@ type limited struct {
 }
 
 func (l *limited) Query(ctx context.Context, q sources.Query) (detector.Series, error) {
-	select {
-	case l.slots <- struct{}{}:
-	case <-ctx.Done():
-		return detector.Series{}, fmt.Errorf("wait for a query slot: %w", context.Cause(ctx))
+	if err := l.acquire(ctx); err != nil {
+		return detector.Series{}, err
 	}
-	defer func() { <-l.slots }()
+	defer l.release()
 	return l.src.Query(ctx, q)
 }
+
+func (l *limited) Breakdown(ctx context.Context, q sources.Query, req explain.Request) ([]explain.Cell, error) {
+	b, ok := l.src.(sources.Breakdowner)
+	if !ok {
+		return nil, errNoBreakdown
+	}
+	if err := l.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer l.release()
+	return b.Breakdown(ctx, q, req)
+}
+
+func (l *limited) acquire(ctx context.Context) error {
+	select {
+	case l.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for a query slot: %w", context.Cause(ctx))
+	}
+}
+
+func (l *limited) release() { <-l.slots }
 
 // errNoRender reports a source that cannot show its SQL.
 var errNoRender = errors.New("source does not render its queries")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vigil/detector"
+	"vigil/detector/explain"
 )
 
 // Verdict sums up one rule's evaluation.
@@ -47,10 +48,14 @@ type Result struct {
 	Series detector.Series // what the source returned, cut at Bucket
 	// Err is why the rule could not be judged; it wraps
 	// detector.ErrNotEnoughData when history was too short.
-	Err       error
-	NotifyErr error // deliveries that failed, joined
-	Notified  bool  // an alert was sent for this evaluation
-	Duration  time.Duration
+	Err error
+	// Explanation is why the latest bucket moved, when it opened an
+	// incident and the metric has dimensions; a failed drill-down leaves
+	// one whose Notes say why.
+	Explanation *explain.Explanation
+	NotifyErr   error // deliveries that failed, joined
+	Notified    bool  // an alert was sent for this evaluation
+	Duration    time.Duration
 }
 
 // Latest returns the verdict on the latest settled bucket.

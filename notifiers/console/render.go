@@ -43,6 +43,7 @@ func render(b *bytes.Buffer, a notifiers.Alert, color, sql bool) {
 	line("rule", rule(a))
 	line("owner", a.Owner)
 	line("runbook", a.Runbook)
+	b.WriteString(FormatExplanation(a.Explanation, a.Unit))
 	if sql && a.Query != "" {
 		b.WriteString("  query\n")
 		for _, l := range strings.Split(strings.TrimRight(a.Query, "\n"), "\n") {
