@@ -149,6 +149,8 @@ func score(s float64) string {
 
 func method(a notifiers.Alert) string {
 	switch {
+	case a.Method != "" && strings.Contains(a.Method, "sensitivity"):
+		return a.Method // the method's description already says it
 	case a.Method != "" && a.Sensitivity != "":
 		return a.Method + ", sensitivity " + a.Sensitivity
 	case a.Sensitivity != "":
