@@ -51,8 +51,8 @@ func completeReason(s Series, f Fullness, min float64) string {
 	case !f.Since.IsZero() && !f.Since.After(f.Time):
 		return head + "no rows have arrived since " + completeClock(s, f.Since) + ", before the bucket began"
 	case !f.Since.IsZero():
-		return head + "no rows have arrived since " + completeClock(s, f.Since) + ", when buckets of its age usually held " +
-			humanize.Percent(f.Share) + " of their rows (usually " + usual + " after " + after + ")"
+		return head + "no rows have arrived since " + completeClock(s, f.Since) + ", by when buckets usually hold " +
+			humanize.Percent(f.Share) + " of their rows (" + usual + " after " + after + ")"
 	case f.Pace == Empty:
 		return head + "no rows have arrived after " + after + " (by then buckets usually hold " + usual + " of their rows)"
 	case f.Pace == Stalled:
