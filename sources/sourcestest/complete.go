@@ -182,6 +182,10 @@ func (c ArrivalCase) Want(rs []Arrival) (detector.Series, detector.Arrivals, err
 		for _, p := range q.Probes {
 			row.Arrived = append(row.Arrived, arrivedBy(g, start.Add(p)))
 		}
+		if q.Arrival == "" {
+			rows = append(rows, row)
+			continue
+		}
 		row.Arrived = append(row.Arrived, arrivedBy(g, q.Now))
 		for _, r := range g {
 			if !r.Ingested.After(q.Now) && r.Ingested.After(row.Newest) {
@@ -190,7 +194,17 @@ func (c ArrivalCase) Want(rs []Arrival) (detector.Series, detector.Arrivals, err
 		}
 		rows = append(rows, row)
 	}
+	if q.Arrival == "" {
+		s, err := sources.Fill(q, rows)
+		return s, detector.Arrivals{}, err
+	}
 	return sources.FillArrivals(q, rows)
+}
+
+// ArrivalsOf returns what a source holding rs returns for q, whose value
+// is taken to be count(): the series, and the arrivals when q sets Arrival.
+func ArrivalsOf(q sources.Query, rs []Arrival) (detector.Series, detector.Arrivals, error) {
+	return ArrivalCase{Query: q, value: func(rs []Arrival) float64 { return float64(len(rs)) }}.Want(rs)
 }
 
 func arrivedBy(rs []Arrival, t time.Time) float64 {
