@@ -110,6 +110,10 @@ type Metric struct {
 	Detect      Detect
 	Notify      []string
 	Pos         Pos // where the metric's entry starts
+
+	// Completeness judges from an arrival column when a bucket's data is
+	// in, on top of Delay; off unless completeness.arrival is set.
+	Completeness Completeness
 }
 
 // Ratio reports whether the metric is a ratio of two sums.

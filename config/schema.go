@@ -188,6 +188,8 @@ func parseMetric(d *decoder, n *yaml.Node, index int) *rawMetric {
 		"fill":        str(&m.fill),
 		"detect":      nested(detectFields(&m.Detect)),
 		"notify":      stringList(&m.Notify),
+
+		"completeness": nested(completenessFields(&m.Completeness)),
 	})
 	return m
 }

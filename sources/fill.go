@@ -22,6 +22,11 @@ type Row struct {
 	Bucket time.Time
 	Value  float64
 	Weight float64
+	// Arrived holds, for a query with Arrival, the rows of the bucket that
+	// had arrived by its start plus each probe, then by Now; Newest is the
+	// latest arrival at or before Now (zero when none). Fill ignores both.
+	Arrived []float64
+	Newest  time.Time
 }
 
 // RatioRow builds the row of a ratio metric from its sums.

@@ -41,4 +41,11 @@ type Query struct {
 	Location    *time.Location // the rule's zone, for calendar buckets and seasonal slots
 	From, To    time.Time      // bucket starts: From inclusive, To exclusive; both aligned
 	FillZero    bool           // absent buckets are zero instead of missing
+
+	// Arrival, with Now and Probes, makes the query count arrivals as well,
+	// for ArrivalSource.QueryArrivals: the column (or expression) holding
+	// each row's arrival (ingestion) time. Structured form only.
+	Arrival string
+	Now     time.Time       // the moment of evaluation: rows that arrived after it have not arrived
+	Probes  []time.Duration // offsets from each bucket's start, ascending whole seconds, at which arrived rows are counted
 }

@@ -39,7 +39,7 @@ func evaluateBucket(ctx context.Context, r Rule, bucket time.Time) (res Result) 
 	}
 	res.Bucket = bucket
 	q := window(m, res.Bucket)
-	s, err := r.Source.Query(ctx, q)
+	s, done, err := query(ctx, r, q, now, &res.Bucket) // with completeness, Bucket may move back
 	if err != nil {
 		res.Err = fmt.Errorf("query %s: %w", r.SourceName, err)
 		return res
@@ -55,7 +55,7 @@ func evaluateBucket(ctx context.Context, r Rule, bucket time.Time) (res Result) 
 		res.Err = fmt.Errorf("detect: %w", err)
 		return res
 	}
-	res.Points = pts
+	res.Points = done.mark(pts)
 	if _, ok := res.Latest(); !ok {
 		res.Err = fmt.Errorf("detect: no verdict on the bucket at %s", res.Bucket.In(loc).Format(time.RFC3339))
 	}

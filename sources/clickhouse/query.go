@@ -77,6 +77,13 @@ func build(q sources.Query, bound func(time.Time) string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("rule %q: %w", q.Rule, err)
 	}
+	if q.Arrival != "" {
+		cols, err := arrivalColumns(q, bound)
+		if err != nil {
+			return "", err
+		}
+		values = append(values, cols...)
+	}
 	ts := sources.Paren(q.Timestamp)
 	var b strings.Builder
 	b.WriteString(sources.RuleComment(q.Rule))

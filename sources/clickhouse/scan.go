@@ -44,6 +44,9 @@ type scanFunc func(driver.Rows) (sources.Row, error)
 
 // scanner reads one row of a generated query.
 func scanner(q sources.Query) scanFunc {
+	if q.Arrival != "" && q.Kind() != sources.KindSQL {
+		return arrivalScanner(q)
+	}
 	if q.Kind() == sources.KindRatio {
 		return func(rows driver.Rows) (sources.Row, error) {
 			var key int64

@@ -84,6 +84,13 @@ func build(q sources.Query, bound func(time.Time) string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("rule %q: %w", q.Rule, err)
 	}
+	if q.Arrival != "" {
+		cols, err := arrivalColumns(q, bound)
+		if err != nil {
+			return "", err
+		}
+		values = append(values, cols...)
+	}
 	ts := sources.Paren(q.Timestamp)
 	var b strings.Builder
 	b.WriteString(sources.RuleComment(q.Rule))
@@ -193,6 +200,9 @@ func (s *Source) fetch(ctx context.Context, q sources.Query, text string, args [
 
 // scanner reads one result row of q's query.
 func scanner(q sources.Query) func(*sql.Rows) (sources.Row, error) {
+	if q.Arrival != "" && q.Kind() != sources.KindSQL {
+		return arrivalScanner(q)
+	}
 	switch q.Kind() {
 	case sources.KindSQL:
 		return func(rows *sql.Rows) (sources.Row, error) { return scanRaw(rows, q) }
