@@ -19,15 +19,16 @@ const judged = 48
 func evaluate(ctx context.Context, r Rule, now time.Time) Result {
 	m := r.Metric
 	if m.Granularity <= 0 {
-		return evaluateBucket(ctx, r, time.Time{})
+		return evaluateBucket(ctx, r, time.Time{}, now)
 	}
-	return evaluateBucket(ctx, r, LatestSettled(now, m.Granularity, m.Delay, location(m)))
+	return evaluateBucket(ctx, r, LatestSettled(now, m.Granularity, m.Delay, location(m)), now)
 }
 
 // evaluateBucket queries r's window ending with the bucket starting at
 // bucket and judges its last buckets, bucket the last of them. Whether the
-// bucket has settled is the caller's business.
-func evaluateBucket(ctx context.Context, r Rule, bucket time.Time) (res Result) {
+// bucket has settled is the caller's business; now is when the data is
+// read, which completeness checks need.
+func evaluateBucket(ctx context.Context, r Rule, bucket, now time.Time) (res Result) {
 	start := time.Now()
 	m := r.Metric
 	loc := location(m)

@@ -34,7 +34,7 @@ func (e *Engine) Explain(ctx context.Context, rule string, at time.Time) (Result
 	if m.Granularity > 0 {
 		bucket = sources.Floor(at, m.Granularity, location(m))
 	}
-	res := evaluateBucket(ctx, r, bucket)
+	res := evaluateBucket(ctx, r, bucket, e.now())
 	if res.Err != nil {
 		return res, nil, fmt.Errorf("rule %q: %w", rule, res.Err)
 	}
