@@ -46,7 +46,6 @@ const (
 	MaxCatchUp = 1000
 )
 
-
 // withAlerting adds the alerting keys to the keys of a metric or of
 // defaults:.
 func withAlerting(f fields, a *Alerting) fields {
