@@ -53,3 +53,9 @@ func guards(d config.Detect) (detector.Guards, error) {
 	}
 	return detector.Guards{Direction: dir, Threshold: t, MinDelta: d.MinDelta, MinVolume: d.MinVolume}, nil
 }
+
+// consecutive returns how many anomalous buckets in a row open an incident.
+// The detect settings do not say yet (no method here counts consecutive
+// breaches), so the first breach fires; when config gains a consecutive
+// setting, return it here.
+func consecutive(config.Detect) int { return 1 }

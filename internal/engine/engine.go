@@ -17,6 +17,7 @@ import (
 
 	"vigil/config"
 	"vigil/detector"
+	"vigil/internal/state"
 	"vigil/notifiers"
 	"vigil/sources"
 )
@@ -34,6 +35,12 @@ type Rule struct {
 	Method     string // for people, e.g. "seasonal (weekly, 8 seasons)"; defaults to Metric.Detect.Method
 	Timeout    time.Duration
 	Notifiers  []notifiers.Notifier
+	// NotifierNames name Notifiers, in the same order, for the outbox; a
+	// rule made without them gets names of its own.
+	NotifierNames []string
+	// Consecutive is how many anomalous buckets in a row open an incident
+	// (its pending state lasts until then); 0 means 1.
+	Consecutive int
 }
 
 // Name returns the metric's name.
@@ -45,8 +52,25 @@ type Options struct {
 	Stdout io.Writer        // where the console notifier writes; nil discards
 	Now    func() time.Time // the clock; nil means time.Now
 	// Incidents decides when a verdict becomes a notification; nil keeps
-	// incidents in memory.
+	// incidents in memory. It is not used when Store is set.
 	Incidents Incidents
+	// Store, when set, keeps incidents, rule progress and the delivery
+	// outbox: verdicts go through the lifecycle (lifecycle.go) and
+	// notifications through the outbox instead of being sent at once.
+	Store *state.Store
+	// Outbox delivers what the engine enqueues in Store; it is told the
+	// engine's notifiers. Nil leaves deliveries pending in the store.
+	Outbox *Outbox
+	// Observer receives evaluations, deliveries and reloads for metrics;
+	// nil discards them.
+	Observer Observer
+	// Hook, for tests, is called at named steps of recording an
+	// evaluation and of a delivery ("evaluated", "enqueued", "sent",
+	// "marked"), so that a test can stop the process there.
+	Hook func(step string)
+	// Sources, when set, lends Build the sources it already holds open
+	// with the same settings, and keeps the ones Build opens; see Pool.
+	Sources *Pool
 }
 
 func (o Options) withDefaults() Options {
@@ -62,6 +86,9 @@ func (o Options) withDefaults() Options {
 	if o.Incidents == nil {
 		o.Incidents = NewMemoryIncidents()
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	return o
 }
 
@@ -72,17 +99,32 @@ type Engine struct {
 	now       func() time.Time
 	incidents Incidents
 	closers   []io.Closer
+	store     *state.Store
+	outbox    *Outbox
+	obs       Observer
+	hook      func(step string)
+	targets   map[string]notifiers.Notifier // every rule's notifiers by outbox name
+	// Set by Build:
+	historyWriter *historyWriter          // where incident history goes; nil when off
+	sources       map[string]pooledSource // every source, for a Pool to adopt
+	pooled        bool                    // the sources belong to a Pool, not to Close
 }
 
 // New returns an Engine for rules, which it evaluates in the given order.
 func New(rules []Rule, opts Options) *Engine {
 	opts = opts.withDefaults()
-	return &Engine{
+	e := &Engine{
 		rules:     slices.Clone(rules),
 		log:       opts.Logger,
 		now:       opts.Now,
 		incidents: opts.Incidents,
+		store:     opts.Store,
+		outbox:    opts.Outbox,
+		obs:       opts.Observer,
+		hook:      opts.Hook,
 	}
+	e.targets = targets(e.rules)
+	return e
 }
 
 // Rules returns the names of the engine's rules in evaluation order.
@@ -125,6 +167,15 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time) Result {
 	defer cancel()
 	log := e.log.With("rule", r.Name(), "source", r.SourceName)
 	res := evaluate(ctx, r, now)
+	if e.store != nil {
+		e.catchUp(ctx, r, &res)
+	}
+	e.obs.ObserveEvaluation(r.Name(), res.Verdict().result(), res.Duration)
+	if e.store != nil {
+		e.logResult(log, res)
+		e.record(log, r, now, &res)
+		return res
+	}
 	switch res.Verdict() {
 	case VerdictError:
 		log.Error("evaluation failed", "err", res.Err, "duration", res.Duration)
@@ -138,8 +189,12 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time) Result {
 	return res
 }
 
-// Close releases the sources opened by Build.
+// Close releases the sources opened by Build, unless they belong to a
+// Pool.
 func (e *Engine) Close() error {
+	if e.pooled {
+		return nil
+	}
 	var errs []error
 	for _, c := range e.closers {
 		errs = append(errs, c.Close())

@@ -31,6 +31,8 @@ func (l *limited) Query(ctx context.Context, q sources.Query) (detector.Series, 
 	return l.src.Query(ctx, q)
 }
 
+func (l *limited) Unwrap() sources.Source { return l.src }
+
 // errNoRender reports a source that cannot show its SQL.
 var errNoRender = errors.New("source does not render its queries")
 
