@@ -84,10 +84,14 @@ func TestSnoozes(t *testing.T) {
 			func(t *testing.T, s *state.Store) { check(t, s.SnoozeRule("orders", hour(4))) }, -1,
 			[]string{"open 0"}},
 		{"incident snoozed: no reminders, but the resolution", "AAAA..", time.Hour,
-			func(t *testing.T, s *state.Store) { snoozeOpen(t, s, func(inc *state.Incident) { inc.SnoozeUntilRecovery = true }) }, 0,
+			func(t *testing.T, s *state.Store) {
+				snoozeOpen(t, s, func(inc *state.Incident) { inc.SnoozeUntilRecovery = true })
+			}, 0,
 			[]string{"open 0", "resolve 0"}},
 		{"incident snoozed for a while: reminders after it", "AAAAA", time.Hour,
-			func(t *testing.T, s *state.Store) { snoozeOpen(t, s, func(inc *state.Incident) { inc.SnoozedUntil = hour(4) }) }, 0,
+			func(t *testing.T, s *state.Store) {
+				snoozeOpen(t, s, func(inc *state.Incident) { inc.SnoozedUntil = hour(4) })
+			}, 0,
 			[]string{"open 0", "renotify 0", "renotify 0"}}, // at 04:05 and 05:05; not at 02:05 and 03:05
 	}
 	for _, tt := range tests {

@@ -137,7 +137,7 @@ func TestLifecycle(t *testing.T) {
 			a:    config.Alerting{ResolveAfter: 2, CatchUp: 24, FailingAfter: 3, Mute: []config.MuteWindow{{From: 3 * time.Hour, To: 5 * time.Hour}}},
 			want: []string{"open 0", "resolve 0"}, incidents: []string{"0 resolved"}},
 		{name: "an incident muted all along resolves in silence", pattern: "AA..",
-			a:    config.Alerting{ResolveAfter: 2, CatchUp: 24, FailingAfter: 3, Mute: []config.MuteWindow{{From: 0, To: 6 * time.Hour}}},
+			a:         config.Alerting{ResolveAfter: 2, CatchUp: 24, FailingAfter: 3, Mute: []config.MuteWindow{{From: 0, To: 6 * time.Hour}}},
 			incidents: []string{"0 resolved"}},
 	}
 	for _, tt := range tests {
