@@ -35,6 +35,7 @@ type Outbox struct {
 	obs   Observer
 	hook  func(step string)
 	now   func() time.Time
+	min   time.Duration // backoff after the first failed try
 
 	kick chan struct{}
 	done chan string // lanes report their notifier when they stop
@@ -53,6 +54,9 @@ type OutboxOptions struct {
 	Observer Observer
 	Hook     func(step string)
 	Now      func() time.Time
+	// Backoff is the wait after a delivery's first failed try, doubling
+	// with each further one up to 15 minutes; zero means 10 seconds.
+	Backoff time.Duration
 }
 
 // target is where deliveries of one outbox name go.
@@ -65,7 +69,10 @@ type target interface {
 // NewOutbox returns an Outbox over store. It sends nothing until Run.
 func NewOutbox(store *state.Store, opts OutboxOptions) *Outbox {
 	o := Options{Logger: opts.Logger, Now: opts.Now, Observer: opts.Observer}.withDefaults()
-	return &Outbox{store: store, log: o.Logger, obs: o.Observer, hook: opts.Hook, now: o.Now,
+	if opts.Backoff <= 0 {
+		opts.Backoff = outboxMinBackoff
+	}
+	return &Outbox{store: store, log: o.Logger, obs: o.Observer, hook: opts.Hook, now: o.Now, min: opts.Backoff,
 		kick: make(chan struct{}, 1), done: make(chan string, 16),
 		targets: map[string]target{}, busy: map[string]bool{}, resumed: map[string]bool{}, notBefore: map[string]time.Time{}}
 }
@@ -78,8 +85,11 @@ func (o *Outbox) Kick() {
 	}
 }
 
-// setTargets replaces where deliveries go, as on a reload. Deliveries for
-// a name that is gone are given up with a reason.
+// Use sends deliveries to e's notifiers (and history writer) from now on,
+// as after a reload. Deliveries for a notifier e does not have are given
+// up with a reason.
+func (o *Outbox) Use(e *Engine) { o.setTargets(e.outboxTargets()) }
+
 func (o *Outbox) setTargets(ts map[string]target) {
 	o.mu.Lock()
 	o.targets = ts
@@ -197,7 +207,7 @@ func (o *Outbox) dispatch(ctx context.Context) (next time.Time, active bool) {
 func (o *Outbox) due(d state.Delivery) time.Time {
 	var at time.Time
 	if d.Attempts > 0 {
-		wait := outboxMinBackoff << min(d.Attempts-1, 20)
+		wait := o.min << min(d.Attempts-1, 20)
 		at = d.LastAttemptAt.Add(min(wait, outboxMaxBackoff))
 	}
 	if nb, ok := o.notBefore[d.Key]; ok && nb.After(at) {

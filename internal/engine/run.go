@@ -18,9 +18,24 @@ import (
 // and returns nil. It returns an error without running anything when a
 // schedule does not parse.
 func (e *Engine) Run(ctx context.Context) error {
-	jobs, err := e.jobs(ctx)
+	c, err := e.start(ctx, nil)
 	if err != nil {
 		return err
+	}
+	<-ctx.Done()
+	e.log.Info("stopping")
+	<-c.Stop().Done()
+	return nil
+}
+
+// start evaluates the rules named in first at once (every rule when first
+// is nil), then schedules every rule and returns the running scheduler.
+// Stopping it (Stop, then waiting on its context) waits for evaluations in
+// flight.
+func (e *Engine) start(ctx context.Context, first []string) (*cron.Cron, error) {
+	jobs, err := e.jobs(ctx)
+	if err != nil {
+		return nil, err
 	}
 	clog := cronLogger{e.log}
 	c := cron.New(
@@ -30,16 +45,15 @@ func (e *Engine) Run(ctx context.Context) error {
 	)
 	start := e.now()
 	e.log.Info("starting", "rules", len(e.rules))
-	e.Once(ctx, start, nil)
+	if first == nil || len(first) > 0 {
+		e.Once(ctx, start, first)
+	}
 	for _, j := range jobs {
 		j.last = start
 		c.Schedule(j.schedule, j)
 	}
 	c.Start()
-	<-ctx.Done()
-	e.log.Info("stopping")
-	<-c.Stop().Done()
-	return nil
+	return c, nil
 }
 
 // jobs parses every rule's schedule, returning all failures at once.
