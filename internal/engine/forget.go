@@ -34,7 +34,7 @@ func (d *Daemon) forget(old *Engine, name string) {
 	now := d.opts.Now()
 	err := d.store.Update(func(tx *state.Tx) error {
 		j := &judgement{e: d.cur, tx: tx, r: r, pol: policyOf(r), now: now,
-			res: &Result{Rule: name, Location: location(r.Metric), Granularity: r.Metric.Granularity},
+			res:   &Result{Rule: name, Location: location(r.Metric), Granularity: r.Metric.Granularity},
 			names: targetNames(r), told: map[string]tell{}}
 		if err := j.removed(); err != nil {
 			return err
