@@ -60,7 +60,7 @@ func (e *Engine) logResult(log *slog.Logger, res Result) {
 	case VerdictNoData:
 		log.Warn("nothing to judge", "bucket", res.Bucket, "err", res.Err, "duration", res.Duration)
 	default:
-		log.Debug("evaluated", "bucket", res.Bucket, "verdict", res.Verdict(), "duration", res.Duration)
+		log.Debug("evaluated", "bucket", res.Bucket, "verdict", res.Verdict().String(), "duration", res.Duration)
 	}
 }
 
