@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"vigil/config"
 	"vigil/internal/state"
 )
@@ -64,7 +62,7 @@ type Daemon struct {
 	mu    sync.Mutex // serialises reloads
 	cur   *Engine
 	cfg   *config.Config
-	cron  *cron.Cron
+	sched *scheduler
 	ctx   context.Context // the run's root, for scheduled evaluations
 	ready atomic.Bool
 }
@@ -136,8 +134,8 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	go func() { outDone <- d.outbox.Run(outCtx, d.opts.ShutdownTimeout) }()
 	d.mu.Lock()
 	d.ctx = ctx
-	c, err := d.cur.start(ctx, nil)
-	d.cron = c
+	sched, err := d.cur.start(ctx, nil)
+	d.sched = sched
 	d.mu.Unlock()
 	if err != nil {
 		stopOut()
@@ -165,7 +163,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.ready.Store(false)
 	d.log.Info("stopping: waiting for evaluations in flight")
 	d.mu.Lock()
-	<-d.cron.Stop().Done()
+	d.sched.stop()
 	d.mu.Unlock()
 	d.log.Info("stopping: finishing deliveries", "timeout", d.opts.ShutdownTimeout)
 	stopOut()
@@ -199,8 +197,8 @@ func (d *Daemon) reload(ctx context.Context) error {
 		return fmt.Errorf("build: %w", err)
 	}
 	added, changed, removed := diffRules(d.cfg, cfg)
-	if d.cron != nil {
-		<-d.cron.Stop().Done() // evaluations of the old rules finish first
+	if d.sched != nil {
+		d.sched.stop() // evaluations of the old rules finish first
 	}
 	old := d.cur
 	d.cur, d.cfg = e, cfg
@@ -211,12 +209,12 @@ func (d *Daemon) reload(ctx context.Context) error {
 	for _, name := range removed {
 		d.forget(old, name)
 	}
-	if d.cron != nil {
-		c, err := e.start(d.ctx, append(added, changed...))
+	if d.sched != nil {
+		sched, err := e.start(d.ctx, append(append([]string{}, added...), changed...))
 		if err != nil {
 			return err // cannot happen: build checked the schedules
 		}
-		d.cron = c
+		d.sched = sched
 	}
 	d.log.Info("reloaded", "summary", cfg.Summary(), "added", added, "changed", changed, "removed", removed)
 	return nil
