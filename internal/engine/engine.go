@@ -163,12 +163,16 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time) Result {
 	if timeout <= 0 {
 		timeout = defaultTimeout
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	log := e.log.With("rule", r.Name(), "source", r.SourceName)
 	res := evaluate(ctx, r, now)
 	if e.store != nil {
 		e.catchUp(ctx, r, &res)
+	}
+	if res.Err != nil && parent.Err() != nil {
+		return e.stopped(log, r, res)
 	}
 	e.obs.ObserveEvaluation(r.Name(), res.Verdict().result(), res.Duration)
 	if e.store != nil {

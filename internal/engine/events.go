@@ -113,12 +113,12 @@ func (j *judgement) notifyRule(ev state.Event, streak time.Time, a notifiers.Ale
 }
 
 func (j *judgement) enqueue(d state.Delivery) error {
-	_, created, err := j.tx.Enqueue(d)
+	d, created, err := j.tx.Enqueue(d)
 	if err != nil {
 		return err
 	}
 	if created {
-		j.enqueued++
+		j.created = append(j.created, d)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"time"
 
@@ -44,7 +45,7 @@ func (r *retrying) Query(ctx context.Context, q sources.Query) (detector.Series,
 		if err == nil {
 			return s, nil
 		}
-		if r.failed != nil {
+		if r.failed != nil && ctx.Err() == nil { // a query cut short by its context did not fail
 			r.failed(q.Rule, r.name)
 		}
 		errs = append(errs, err)
@@ -98,4 +99,13 @@ func unwrap(src any) any {
 }
 
 // errStopped marks an evaluation cut short because the engine stops.
-var errStopped = errors.New("engine stopping")
+var errStopped = errors.New("stopped")
+
+// stopped reports an evaluation that vigil's stop cut short: it is counted
+// (as "stopped"), but neither judged nor held against the rule.
+func (e *Engine) stopped(log *slog.Logger, r Rule, res Result) Result {
+	res.Err = fmt.Errorf("%w: %w", errStopped, res.Err)
+	e.obs.ObserveEvaluation(r.Name(), resultStopped, res.Duration)
+	log.Info("evaluation cut short by the stop", "err", res.Err)
+	return res
+}

@@ -32,8 +32,9 @@ func (d *Daemon) forget(old *Engine, name string) {
 		return
 	}
 	now := d.opts.Now()
+	var j *judgement
 	err := d.store.Update(func(tx *state.Tx) error {
-		j := &judgement{e: d.cur, tx: tx, r: r, pol: policyOf(r), now: now,
+		j = &judgement{e: d.cur, tx: tx, r: r, pol: policyOf(r), now: now,
 			res:   &Result{Rule: name, Location: location(r.Metric), Granularity: r.Metric.Granularity},
 			names: targetNames(r), told: map[string]tell{}}
 		if err := j.removed(); err != nil {
@@ -46,7 +47,7 @@ func (d *Daemon) forget(old *Engine, name string) {
 		return
 	}
 	d.obs.ForgetRule(name)
-	d.outbox.Kick()
+	d.outbox.Add(j.created...)
 }
 
 // removed resolves the rule's open incident, if any.

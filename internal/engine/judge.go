@@ -24,11 +24,11 @@ type judgement struct {
 	told  map[string]tell
 
 	// Outcome, read after the commit.
-	enqueued int
-	events   []string
-	firing   int
-	judged   int       // buckets judged
-	last     time.Time // the new LastJudged, zero when unchanged
+	created []state.Delivery // recorded pending, for the outbox
+	events  []string
+	firing  int
+	judged  int       // buckets judged
+	last    time.Time // the new LastJudged, zero when unchanged
 }
 
 // record applies res, the evaluation of r as of now, to the store, then
@@ -47,14 +47,16 @@ func (e *Engine) record(log *slog.Logger, r Rule, now time.Time, res *Result) {
 		log.Error("cannot record the evaluation; its buckets will be judged again", "err", err)
 		return
 	}
-	if j.enqueued > 0 {
+	if len(j.created) > 0 {
 		e.checkpoint("enqueued")
-		e.kick()
+		if e.outbox != nil {
+			e.outbox.Add(j.created...)
+		}
 	}
-	res.Notified = j.enqueued > 0
+	res.Notified = len(j.created) > 0
 	e.obs.SetFiring(r.Name(), j.firing)
 	if len(j.events) > 0 {
-		log.Info("incident events", "events", j.events, "buckets", j.judged, "deliveries", j.enqueued)
+		log.Info("incident events", "events", j.events, "buckets", j.judged, "deliveries", len(j.created))
 	}
 }
 
@@ -280,12 +282,5 @@ func (j *judgement) recovered() error {
 func (e *Engine) checkpoint(step string) {
 	if e.hook != nil {
 		e.hook(step)
-	}
-}
-
-// kick wakes the outbox, if there is one.
-func (e *Engine) kick() {
-	if e.outbox != nil {
-		e.outbox.Kick()
 	}
 }

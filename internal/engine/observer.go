@@ -7,7 +7,8 @@ import "time"
 // implement it.
 type Observer interface {
 	// ObserveEvaluation records one evaluation of rule: its result ("ok",
-	// "anomaly", "no_data" or "error") and how long it took.
+	// "anomaly", "no_data", "error", or "stopped" when vigil's stop cut it
+	// short) and how long it took.
 	ObserveEvaluation(rule, result string, d time.Duration)
 	// QueryError counts a failed query of rule against source, each
 	// attempt.
@@ -29,6 +30,7 @@ const (
 	resultAnomaly = "anomaly"
 	resultNoData  = "no_data"
 	resultError   = "error"
+	resultStopped = "stopped"
 
 	deliverySent   = "sent"
 	deliveryRetry  = "retry"

@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,15 +22,24 @@ const (
 	outboxMinBackoff  = 10 * time.Second
 	outboxMaxBackoff  = 15 * time.Minute
 	outboxMaxAttempts = 30
+	lanesPerNotifier  = 8
+	// dispatchEvery is the shortest wait between two looks at the queue,
+	// so that deliveries recorded together start together.
+	dispatchEvery = 20 * time.Millisecond
 )
 
 // Outbox sends the deliveries recorded in the state store and records how
 // each went. The engine records a delivery in the same transaction as the
-// incident change that causes it; the outbox sends it afterwards, in the
-// order recorded, one lane per notifier so that a slow notifier delays no
-// other. Deliveries found pending when it starts were perhaps sent before a
-// crash: a notifier that can tell (notifiers.Prober) is asked first; the
-// others get the delivery again with the same idempotency key.
+// incident change that causes it, then hands it to the outbox (Add), which
+// sends it. Each notifier's deliveries about one incident (or one rule) go
+// in the order recorded, in a lane of their own; a notifier runs at most
+// lanesPerNotifier lanes at once, so that a slow notifier or a delivery
+// that must wait delays no other. The outbox keeps its queue in memory,
+// filled from the store when it starts and checked against it every
+// reconcileEvery, so that it never re-reads the whole outbox for each new
+// delivery. Deliveries found pending when it starts were perhaps sent
+// before a crash: a notifier that can tell (notifiers.Prober) is asked
+// first; the others get the delivery again with the same idempotency key.
 type Outbox struct {
 	store *state.Store
 	log   *slog.Logger
@@ -37,15 +48,23 @@ type Outbox struct {
 	now   func() time.Time
 	min   time.Duration // backoff after the first failed try
 
-	kick chan struct{}
-	done chan string // lanes report their notifier when they stop
+	kick  chan struct{}
+	done  chan string   // lanes report their key when they stop
+	marks chan sentMark // deliveries to record as sent; see marker
 
 	mu        sync.Mutex
 	targets   map[string]target
-	busy      map[string]bool      // notifiers with a lane running
-	resumed   map[string]bool      // keys pending at start
-	notBefore map[string]time.Time // rate limits asked for by notifiers
+	queue     map[string][]state.Delivery // pending deliveries by laneKey, in order
+	queued    map[string]bool             // their keys
+	busy      map[string]bool             // lanes running, by laneKey
+	perNot    map[string]int              // lanes running, by notifier
+	resumed   map[string]bool             // keys pending at start
+	notBefore map[string]time.Time        // rate limits asked for by notifiers
 }
+
+// reconcileEvery is how often the outbox checks its queue against the
+// store's, in case a delivery was recorded without being handed to it.
+const reconcileEvery = time.Minute
 
 // OutboxOptions configure an Outbox. Zero fields take defaults as in
 // Options.
@@ -73,16 +92,87 @@ func NewOutbox(store *state.Store, opts OutboxOptions) *Outbox {
 		opts.Backoff = outboxMinBackoff
 	}
 	return &Outbox{store: store, log: o.Logger, obs: o.Observer, hook: opts.Hook, now: o.Now, min: opts.Backoff,
-		kick: make(chan struct{}, 1), done: make(chan string, 16),
-		targets: map[string]target{}, busy: map[string]bool{}, resumed: map[string]bool{}, notBefore: map[string]time.Time{}}
+		kick: make(chan struct{}, 1), done: make(chan string, 16), marks: make(chan sentMark, 1024),
+		targets: map[string]target{}, queue: map[string][]state.Delivery{}, queued: map[string]bool{},
+		busy: map[string]bool{}, perNot: map[string]int{}, resumed: map[string]bool{}, notBefore: map[string]time.Time{}}
 }
 
-// Kick tells the outbox that deliveries were recorded.
+// Kick tells the outbox to look at its queue again.
 func (o *Outbox) Kick() {
 	select {
 	case o.kick <- struct{}{}:
 	default:
 	}
+}
+
+// Add queues deliveries just recorded as pending in the store, and wakes
+// the outbox.
+func (o *Outbox) Add(ds ...state.Delivery) {
+	o.mu.Lock()
+	for _, d := range ds {
+		o.push(d)
+	}
+	o.mu.Unlock()
+	o.Kick()
+}
+
+// push queues d unless it is queued already. o.mu must be held.
+func (o *Outbox) push(d state.Delivery) {
+	if o.queued[d.Key] {
+		return
+	}
+	k := laneKey(d)
+	q := o.queue[k]
+	i := len(q)
+	for i > 0 && q[i-1].Seq > d.Seq { // keep the lane in recorded order
+		i--
+	}
+	o.queue[k] = slices.Insert(q, i, d)
+	o.queued[d.Key] = true
+}
+
+// update removes a delivery that is finished from the queue, or, when it
+// will be tried again, stores the attempt in its queued copy.
+func (o *Outbox) update(d state.Delivery, finished bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	k := laneKey(d)
+	q := o.queue[k]
+	i := slices.IndexFunc(q, func(x state.Delivery) bool { return x.Key == d.Key })
+	if i < 0 {
+		return
+	}
+	if !finished {
+		q[i] = d
+		return
+	}
+	q = slices.Delete(q, i, i+1)
+	if len(q) == 0 {
+		delete(o.queue, k)
+	} else {
+		o.queue[k] = q
+	}
+	delete(o.queued, d.Key)
+	delete(o.resumed, d.Key)
+	delete(o.notBefore, d.Key)
+}
+
+// reconcile queues what the store holds pending and the queue lacks.
+func (o *Outbox) reconcile() (int, error) {
+	pending, err := o.store.Pending(0)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	added := 0
+	for _, d := range pending {
+		if !o.queued[d.Key] {
+			o.push(d)
+			added++
+		}
+	}
+	return added, nil
 }
 
 // Use sends deliveries to e's notifiers (and history writer) from now on,
@@ -100,35 +190,47 @@ func (o *Outbox) setTargets(ts map[string]target) {
 // Run sends deliveries until ctx is done. It then keeps sending for at
 // most drain, so that deliveries in flight (and those already due) finish,
 // stops the rest and returns. Deliveries left pending are sent on the next
-// start.
+// start. Run an Outbox once.
 func (o *Outbox) Run(ctx context.Context, drain time.Duration) error {
-	pending, err := o.store.Pending(0)
+	n, err := o.reconcile()
 	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return err
 	}
+	marked := make(chan struct{})
+	go o.marker(marked)
+	defer func() {
+		close(o.marks) // every lane has stopped: nothing more to mark
+		<-marked
+	}()
 	o.mu.Lock()
-	for _, d := range pending {
-		o.resumed[d.Key] = true
+	for key := range o.queued {
+		o.resumed[key] = true
 	}
 	o.mu.Unlock()
-	if len(pending) > 0 {
-		o.log.Info("resuming deliveries", "pending", len(pending))
+	if n > 0 {
+		o.log.Info("resuming deliveries", "pending", n)
 	}
 	sendCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	stopping := ctx.Done()
 	var deadline <-chan time.Time
+	check := time.NewTicker(reconcileEvery)
+	defer check.Stop()
 	for {
 		next, active := o.dispatch(sendCtx)
 		if deadline != nil && !active {
 			return nil // stopping, and nothing in flight or due
 		}
-		wait := time.NewTimer(max(time.Until(next), 50*time.Millisecond))
+		wait := time.NewTimer(max(time.Until(next), dispatchEvery))
 		select {
 		case <-o.kick:
-		case name := <-o.done:
-			o.finish(name)
+		case key := <-o.done:
+			o.finish(key)
 		case <-wait.C:
+		case <-check.C:
+			if n, err := o.reconcile(); err != nil || n > 0 {
+				o.log.Warn("outbox: queued deliveries found only in the store", "count", n, "err", err)
+			}
 		case <-stopping:
 			stopping = nil
 			t := time.NewTimer(drain)
@@ -145,10 +247,28 @@ func (o *Outbox) Run(ctx context.Context, drain time.Duration) error {
 }
 
 // finish marks a lane stopped.
-func (o *Outbox) finish(name string) {
+func (o *Outbox) finish(lane string) {
 	o.mu.Lock()
-	delete(o.busy, name)
+	if o.busy[lane] {
+		delete(o.busy, lane)
+		o.perNot[laneNotifier(lane)]--
+	}
 	o.mu.Unlock()
+}
+
+// laneKey names the lane of d: its notifier and what it is about (the
+// incident, or the rule for an event about a rule).
+func laneKey(d state.Delivery) string {
+	subject := d.Incident
+	if subject == "" {
+		subject, _, _ = strings.Cut(d.Key, "|")
+	}
+	return d.Notifier + "\x00" + subject
+}
+
+func laneNotifier(lane string) string {
+	n, _, _ := strings.Cut(lane, "\x00")
+	return n
 }
 
 // waitLanes waits for every lane to stop.
@@ -164,39 +284,32 @@ func (o *Outbox) waitLanes() {
 	}
 }
 
-// dispatch starts a lane for each notifier with deliveries due and no lane
-// running. It returns when it should look again, and whether any lane
-// runs.
+// dispatch starts a lane for each lane with a delivery due, no lane
+// running, and room under its notifier's limit, oldest lanes first. It
+// returns when it should look again, and whether any lane runs.
 func (o *Outbox) dispatch(ctx context.Context) (next time.Time, active bool) {
-	next = o.now().Add(time.Minute)
-	pending, err := o.store.Pending(0)
-	if err != nil {
-		o.log.Error("outbox: cannot read pending deliveries", "err", err)
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		return next, len(o.busy) > 0
-	}
-	lanes := map[string][]state.Delivery{}
-	var order []string
-	for _, d := range pending {
-		if _, ok := lanes[d.Notifier]; !ok {
-			order = append(order, d.Notifier)
-		}
-		lanes[d.Notifier] = append(lanes[d.Notifier], d)
-	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for _, name := range order {
-		if o.busy[name] {
+	now := o.now()
+	next = now.Add(time.Minute)
+	keys := make([]string, 0, len(o.queue))
+	for k := range o.queue {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Compare(o.queue[a][0].Seq, o.queue[b][0].Seq) })
+	for _, k := range keys {
+		ds := o.queue[k]
+		name := ds[0].Notifier
+		if o.busy[k] || o.perNot[name] >= lanesPerNotifier {
 			continue
 		}
-		ds := lanes[name]
-		if due := o.due(ds[0]); due.After(o.now()) {
+		if due := o.due(ds[0]); due.After(now) {
 			next = earlier(next, due)
 			continue
 		}
-		o.busy[name] = true
-		go o.lane(ctx, name, o.targets[name], ds)
+		o.busy[k] = true
+		o.perNot[name]++
+		go o.lane(ctx, k, o.targets[name], slices.Clone(ds))
 	}
 	return next, len(o.busy) > 0
 }
@@ -222,129 +335,3 @@ func earlier(a, b time.Time) time.Time {
 	}
 	return a
 }
-
-// lane sends the deliveries of one notifier in order until one must wait.
-func (o *Outbox) lane(ctx context.Context, name string, t target, ds []state.Delivery) {
-	defer func() { o.done <- name }()
-	log := o.log.With("notifier", name)
-	for _, d := range ds {
-		if ctx.Err() != nil {
-			return
-		}
-		if t == nil {
-			o.giveUp(log, d, fmt.Sprintf("notifier %q is no longer configured", name))
-			continue
-		}
-		o.mu.Lock()
-		due := o.due(d)
-		o.mu.Unlock()
-		if due.After(o.now()) {
-			return
-		}
-		if !o.deliver(ctx, log, t, d) {
-			return
-		}
-	}
-}
-
-// deliver sends d once and records the outcome. It reports whether the
-// lane may go on to the next delivery.
-func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, t target, d state.Delivery) bool {
-	log = log.With("key", d.Key, "event", d.Event)
-	if o.maybeSent(d) {
-		if p, ok := t.prober(); ok {
-			sent, err := p.Delivered(ctx, d.Key)
-			switch {
-			case err != nil:
-				log.Warn("cannot ask whether a delivery arrived; sending it again", "err", err)
-			case sent:
-				log.Info("delivery had arrived before the restart")
-				return o.markSent(log, d)
-			}
-		}
-	}
-	retry, err := t.send(ctx, d)
-	switch {
-	case err == nil:
-		o.checkpoint("sent")
-		ok := o.markSent(log, d)
-		o.checkpoint("marked")
-		return ok
-	case ctx.Err() != nil:
-		return false // stopping: it stays pending and is resumed next time
-	case !retry || notifiers.IsPermanent(err):
-		o.giveUp(log, d, err.Error())
-		return true
-	}
-	o.obs.Delivery(d.Notifier, deliveryRetry)
-	if d.Attempts+1 >= outboxMaxAttempts {
-		o.giveUp(log, d, fmt.Sprintf("gave up after %d tries: %v", d.Attempts+1, err))
-		return true
-	}
-	log.Warn("delivery failed; will try again", "err", err, "attempt", d.Attempts+1)
-	if wait, ok := notifiers.RetryAfter(err); ok {
-		o.mu.Lock()
-		o.notBefore[d.Key] = o.now().Add(wait)
-		o.mu.Unlock()
-	}
-	if err := o.store.MarkAttempt(d.Key, err); err != nil {
-		log.Error("cannot record a delivery attempt", "err", err)
-	}
-	return false
-}
-
-// maybeSent says whether d may have been sent already: it was pending when
-// the outbox started, or a try failed in a way that may hide a success.
-func (o *Outbox) maybeSent(d state.Delivery) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.resumed[d.Key] || d.Attempts > 0
-}
-
-func (o *Outbox) markSent(log *slog.Logger, d state.Delivery) bool {
-	if err := o.store.MarkSent(d.Key, "", o.now()); err != nil {
-		log.Error("delivered, but cannot record it; it may be sent again", "err", err)
-		return false
-	}
-	o.forget(d.Key)
-	o.obs.Delivery(d.Notifier, deliverySent)
-	log.Debug("delivered")
-	return true
-}
-
-func (o *Outbox) giveUp(log *slog.Logger, d state.Delivery, reason string) {
-	if err := o.store.MarkFailed(d.Key, reason); err != nil && !errors.Is(err, state.ErrConflict) {
-		log.Error("cannot record a failed delivery", "key", d.Key, "err", err)
-		return
-	}
-	o.forget(d.Key)
-	o.obs.Delivery(d.Notifier, deliveryFailed)
-	log.Error("delivery failed for good", "key", d.Key, "reason", reason)
-}
-
-func (o *Outbox) forget(key string) {
-	o.mu.Lock()
-	delete(o.resumed, key)
-	delete(o.notBefore, key)
-	o.mu.Unlock()
-}
-
-func (o *Outbox) checkpoint(step string) {
-	if o.hook != nil {
-		o.hook(step)
-	}
-}
-
-// alertTarget sends alerts to a notifier.
-type alertTarget struct{ n notifiers.Notifier }
-
-func (t alertTarget) send(ctx context.Context, d state.Delivery) (bool, error) {
-	a, err := decodeAlert(d.Payload)
-	if err != nil {
-		return false, notifiers.Permanent(err)
-	}
-	a.Key = d.Key
-	return t.n.Notify(ctx, a)
-}
-
-func (t alertTarget) prober() (notifiers.Prober, bool) { return notifiers.AsProber(t.n) }

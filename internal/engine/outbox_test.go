@@ -156,12 +156,17 @@ func (p *recordingProber) keys() []string {
 	return append([]string(nil), p.sent...)
 }
 
-// enqueue records a pending delivery of a small alert to notifier.
-func enqueue(t *testing.T, s *state.Store, key, notifier string) {
+// enqueue records a pending delivery of a small alert to notifier, about
+// an incident when one is given.
+func enqueue(t *testing.T, s *state.Store, key, notifier string, incident ...string) {
 	t.Helper()
 	payload, err := encodeAlert(notifiers.Alert{ID: "x", Rule: "orders", State: notifiers.Firing, Time: hour(0), Location: time.UTC})
 	check(t, err)
-	_, _, err = s.Enqueue(state.Delivery{Key: key, Notifier: notifier, Event: state.EventOpen, Payload: payload})
+	d := state.Delivery{Key: key, Notifier: notifier, Event: state.EventOpen, Payload: payload}
+	if len(incident) > 0 {
+		d.Incident = incident[0]
+	}
+	_, _, err = s.Enqueue(d)
 	check(t, err)
 }
 
@@ -195,15 +200,16 @@ func TestOutboxResumes(t *testing.T) {
 }
 
 // TestOutboxLanes: a notifier that fails for good gives its deliveries up;
-// one that is slow delays nobody else; each notifier's deliveries go out in
-// the order recorded.
+// one that is slow delays nobody else; each notifier's deliveries about one
+// incident go out in the order recorded.
 func TestOutboxLanes(t *testing.T) {
 	s := openStore(t)
 	bad := &recordingProber{fail: notifiers.Permanent(errors.New("channel not found"))}
 	slow := &recordingProber{wait: 1500 * time.Millisecond}
 	fast := &recordingProber{}
 	for _, k := range []string{"s1", "b1", "f1", "f2", "s2", "f3"} {
-		enqueue(t, s, k, map[byte]string{'s': "slow", 'b': "bad", 'f': "fast"}[k[0]])
+		name := map[byte]string{'s': "slow", 'b': "bad", 'f': "fast"}[k[0]]
+		enqueue(t, s, k, name, "incident-"+name)
 	}
 	o := NewOutbox(s, OutboxOptions{Logger: slog.New(slog.DiscardHandler)})
 	o.setTargets(map[string]target{"slow": alertTarget{slow}, "bad": alertTarget{bad}, "fast": alertTarget{fast}})
