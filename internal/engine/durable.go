@@ -72,14 +72,14 @@ func (e *Engine) logResult(log *slog.Logger, res Result) {
 // evaluated, res fails, so that nothing is skipped: it is tried again
 // next time.
 func (e *Engine) catchUp(ctx context.Context, r Rule, res *Result) {
-	if res.Err != nil || len(res.Points) == 0 {
-		return
+	pol, m := policyOf(r), r.Metric
+	if res.Err != nil || len(res.Points) == 0 || pol.catchUp <= len(res.Points) {
+		return // the window reaches back as far as catch_up allows
 	}
 	last, ok, err := e.store.LastJudged(r.Name())
 	if err != nil || !ok {
 		return
 	}
-	pol, m := policyOf(r), r.Metric
 	loc := location(m)
 	target := shift(last.In(loc), m.Granularity, loc, 1)
 	if oldest := shift(res.Bucket, m.Granularity, loc, -(pol.catchUp - 1)); oldest.After(target) {
