@@ -4,6 +4,13 @@
 //
 // Building (Build) is kept apart from evaluating (New, Once, Run), so that an
 // Engine can be assembled from fakes in tests.
+//
+// With a state store (Options.Store) the engine keeps incidents: it judges
+// every bucket since the last one judged (lifecycle.go), records each
+// incident change together with the notifications it owes, and an Outbox
+// sends them (outbox.go), so that a crash loses and repeats nothing a
+// receiver that deduplicates would see. A Daemon runs such an engine for
+// good and swaps in a new one on reload (reload.go).
 package engine
 
 import (

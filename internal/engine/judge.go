@@ -29,6 +29,7 @@ type judgement struct {
 	firing  int
 	judged  int       // buckets judged
 	last    time.Time // the new LastJudged, zero when unchanged
+	skipped time.Time // the last bucket missed past the catch-up limit
 }
 
 // record applies res, the evaluation of r as of now, to the store, then
@@ -57,6 +58,9 @@ func (e *Engine) record(log *slog.Logger, r Rule, now time.Time, res *Result) {
 	e.obs.SetFiring(r.Name(), j.firing)
 	if len(j.events) > 0 {
 		log.Info("incident events", "events", j.events, "buckets", j.judged, "deliveries", len(j.created))
+	}
+	if !j.skipped.IsZero() {
+		log.Warn("buckets missed beyond catch_up were not judged", "through", j.skipped, "catch_up", j.pol.catchUp)
 	}
 }
 
@@ -145,6 +149,9 @@ func (j *judgement) fresh(last time.Time) []detector.Point {
 		limit = j.pol.consecutive
 	}
 	start := max(len(pts)-limit, 0)
+	if start > 0 && !last.IsZero() && pts[start-1].Time.After(last) {
+		j.skipped = pts[start-1].Time
+	}
 	var out []detector.Point
 	for _, p := range pts[start:] {
 		if p.Time.After(last) && !p.Time.After(j.res.Bucket) && counts(p) {
