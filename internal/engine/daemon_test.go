@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigil/config"
+	"vigil/internal/state"
 	"vigil/sources/duckdb"
 )
 
@@ -250,5 +251,30 @@ func TestHistoryDuckDB(t *testing.T) {
 	}
 	if ok, err := w.Delivered(context.Background(), got[0].key); !ok || err != nil {
 		t.Errorf("Delivered(%s) = %v, %v; want true", got[0].key, ok, err)
+	}
+}
+
+// TestDaemonChangedRuleKeepsIncident changes a firing rule's settings: it
+// is evaluated again at once, keeps its incident, and says nothing new.
+func TestDaemonChangedRuleKeepsIncident(t *testing.T) {
+	dir := t.TempDir()
+	path := daemonConfig(t, dir, "", "orders")
+	obs := newObserver()
+	d, reload := startDaemon(t, path, 0, obs)
+	eventually(t, "the alert delivered", func() bool { obs.mu.Lock(); defer obs.mu.Unlock(); return obs.deliveries[deliverySent] == 1 })
+	rules := filepath.Join(dir, "rules", "r.yaml")
+	writeFile(t, rules, strings.Replace(readFile(t, rules), "value: sum(amount)", "value: sum(amount), description: Orders", 1))
+	reload <- struct{}{}
+	eventually(t, "orders evaluated again", func() bool { obs.mu.Lock(); defer obs.mu.Unlock(); return obs.byRule["orders"] == 2 })
+	d.mu.Lock() // wait for the reload to finish
+	desc := d.cfg.Metrics[0].Description
+	d.mu.Unlock()
+	incs, err := d.store.ListIncidents(state.IncidentFilter{Rule: "orders"})
+	check(t, err)
+	if len(incs) != 1 || incs[0].State != state.Firing || incs[0].Notifications != 1 {
+		t.Errorf("incidents = %+v, want the one firing, notified once", incs)
+	}
+	if desc != "Orders" {
+		t.Errorf("running rule has description %q, want the new one", desc)
 	}
 }
