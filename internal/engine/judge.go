@@ -116,7 +116,9 @@ func (j *judgement) series(rs state.RuleState) error {
 			continue
 		}
 		if next.ID == "" {
-			next.ID = state.IncidentID(next.Rule, next.Series, next.Start)
+			if next, tr, err = j.identify(next, tr); err != nil {
+				return err
+			}
 		}
 		if err := j.after(next, tr, p, rs); err != nil {
 			return err
@@ -136,6 +138,22 @@ func (j *judgement) series(rs state.RuleState) error {
 		j.firing = 1
 	}
 	return nil
+}
+
+// identify gives a new incident its ID. If an incident with that ID exists
+// (the rule judged this bucket before it was removed and added again), the
+// breach goes on with it, as a re-open.
+func (j *judgement) identify(inc *state.Incident, tr transition) (*state.Incident, transition, error) {
+	inc.ID = state.IncidentID(inc.Rule, inc.Series, inc.Start)
+	old, ok, err := j.tx.GetIncident(inc.ID)
+	if err != nil || !ok {
+		return inc, tr, err
+	}
+	old.State, old.NormalStreak, old.LastBucket = inc.State, 0, inc.LastBucket
+	if old.State == state.Firing {
+		tr = reopened
+	}
+	return &old, tr, nil
 }
 
 // fresh returns the points of the evaluation that were not judged before

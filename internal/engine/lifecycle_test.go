@@ -176,3 +176,28 @@ func incidentStates(t *testing.T, s *state.Store) []string {
 	}
 	return out
 }
+
+// TestRuleRemovedAndAddedAgain: a rule whose state was forgotten judges its
+// latest bucket again; the incident that started there goes on, with no
+// second "open".
+func TestRuleRemovedAndAddedAgain(t *testing.T) {
+	s := openStore(t)
+	e := New([]Rule{lifecycleRule(patternSource("..A"), alerting(2, 0), 1)}, Options{Store: s})
+	e.Once(context.Background(), evalAt(2), nil)
+	check(t, s.Update(func(tx *state.Tx) error {
+		if _, err := tx.UpdateIncident(state.IncidentID("orders", "", hour(2)), func(inc *state.Incident) error {
+			inc.State, inc.ResolvedAt = state.Resolved, hour(3)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.DeleteRule("orders")
+	}))
+	e.Once(context.Background(), evalAt(2), nil)
+	if got := events(t, s); !slices.Equal(got, []string{"open 2"}) {
+		t.Errorf("deliveries = %q, want one open", got)
+	}
+	if got := incidentStates(t, s); !slices.Equal(got, []string{"2 firing"}) {
+		t.Errorf("incidents = %q, want the one at 2 firing again", got)
+	}
+}
