@@ -65,8 +65,9 @@ type Options struct {
 	// outbox: verdicts go through the lifecycle (lifecycle.go) and
 	// notifications through the outbox instead of being sent at once.
 	Store *state.Store
-	// Outbox delivers what the engine enqueues in Store; it is told the
-	// engine's notifiers. Nil leaves deliveries pending in the store.
+	// Outbox is handed what the engine records in Store, to deliver; call
+	// its Use with the engine so that it knows where to. Nil leaves the
+	// deliveries pending in the store for the next outbox that starts.
 	Outbox *Outbox
 	// Observer receives evaluations, deliveries and reloads for metrics;
 	// nil discards them.
