@@ -63,11 +63,11 @@ func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, t target, d stat
 		o.giveUp(log, d, err.Error())
 		return true
 	}
-	o.obs.Delivery(d.Notifier, deliveryRetry)
 	if d.Attempts+1 >= outboxMaxAttempts {
 		o.giveUp(log, d, fmt.Sprintf("gave up after %d tries: %v", d.Attempts+1, err))
 		return true
 	}
+	o.obs.Delivery(d.Notifier, deliveryRetry)
 	log.Warn("delivery failed; will try again", "err", err, "attempt", d.Attempts+1)
 	if wait, ok := notifiers.RetryAfter(err); ok {
 		o.mu.Lock()
