@@ -19,7 +19,10 @@ import (
 //
 // N is the rule's Consecutive, K its resolve_after, W its reopen_within.
 // A breach within W buckets of a resolution re-opens the same incident, so
-// a flapping metric keeps one identity and one thread.
+// a flapping metric keeps one identity and one thread; a re-opened incident
+// keeps its ResolvedAt, the bucket it last resolved at. Times in incidents
+// are bucket starts, so that judging the same buckets again (after a
+// crash) makes the same incidents and the same delivery keys.
 
 // maxPoints bounds the anomalous buckets an incident lists. Past it the
 // list is dropped: the incident then stands for its whole span, from Start
