@@ -20,9 +20,11 @@ import (
 // N is the rule's Consecutive, K its resolve_after, W its reopen_within.
 // A breach within W buckets of a resolution re-opens the same incident, so
 // a flapping metric keeps one identity and one thread; a re-opened incident
-// keeps its ResolvedAt, the bucket it last resolved at. Times in incidents
-// are bucket starts, so that judging the same buckets again (after a
-// crash) makes the same incidents and the same delivery keys.
+// keeps its ResolvedAt, the bucket it last resolved at. Start, LastBucket
+// and ResolvedAt are bucket starts (but the time of the reload for a rule
+// removed), so that judging the same buckets again after a crash makes the
+// same incidents and the same delivery keys; LastNotified is the time of
+// the evaluation that notified.
 
 // maxPoints bounds the anomalous buckets an incident lists. Past it the
 // list is dropped: the incident then stands for its whole span, from Start
