@@ -14,6 +14,7 @@ type Config struct {
 	State     string              // state file path, resolved like RulesDir
 	Defaults  Defaults
 	Metrics   []Metric // every metric of every rules file, in file then document order
+	History   History  // where incident history is written; see history.go
 }
 
 // Pos locates a value in a file.
@@ -80,6 +81,7 @@ type Defaults struct {
 	Notify      []string // empty: a metric without notify uses the only notifier, if there is one
 	Detect      Detect
 	Timeout     time.Duration // per evaluation
+	Alerting    Alerting      // complete: built-in values fill what defaults: leaves unset
 }
 
 // Metric is one watched metric: what to query and how to judge it.
@@ -109,7 +111,8 @@ type Metric struct {
 	FillZero    bool           // absent buckets are zero rather than missing
 	Detect      Detect
 	Notify      []string
-	Pos         Pos // where the metric's entry starts
+	Alerting    Alerting // incident lifecycle and notification settings; see alerting.go
+	Pos         Pos      // where the metric's entry starts
 
 	// Completeness judges from an arrival column when a bucket's data is
 	// in, on top of Delay; off unless completeness.arrival is set.

@@ -17,6 +17,7 @@ type rawConfig struct {
 	defaults  *rawDefaults
 	rules     string
 	state     string
+	history   History
 }
 
 type rawSource struct {
@@ -49,6 +50,7 @@ func parseConfig(d *decoder, root *yaml.Node) *rawConfig {
 		"notifiers": c.named(c.addNotifier),
 		"rules":     str(&c.rules),
 		"state":     str(&c.state),
+		"history":   nested(historyFields(&c.history)),
 		"defaults": func(s *scope, key string, n *yaml.Node) {
 			c.defaults.sc.pos = d.pos(n)
 			c.defaults.sc.fields(n, "", defaultsFields(&c.defaults.Defaults))
@@ -111,7 +113,7 @@ func (c *rawConfig) addNotifier(name string, pos Pos, n *yaml.Node) {
 }
 
 func defaultsFields(d *Defaults) fields {
-	return fields{
+	return withAlerting(fields{
 		"schedule":    str(&d.Schedule),
 		"timezone":    str(&d.Timezone),
 		"granularity": duration(&d.Granularity),
@@ -120,7 +122,7 @@ func defaultsFields(d *Defaults) fields {
 		"notify":      stringList(&d.Notify),
 		"timeout":     duration(&d.Timeout),
 		"detect":      nested(detectFields(&d.Detect)),
-	}
+	}, &d.Alerting)
 }
 
 // parseRules decodes one document of a rules file, leaving out items that
@@ -166,31 +168,30 @@ func parseMetric(d *decoder, n *yaml.Node, index int) *rawMetric {
 	if n = m.sc.mapping(n, ""); n == nil {
 		return nil // reported: not a metric at all
 	}
-	m.sc.fields(n, "", fields{
-		"name":        str(&m.Name),
-		"description": str(&m.Description),
-		"owner":       str(&m.Owner),
-		"runbook":     str(&m.Runbook),
-		"unit":        str(&m.Unit),
-		"source":      str(&m.Source),
-		"table":       str(&m.Table),
-		"timestamp":   str(&m.Timestamp),
-		"value":       str(&m.Value),
-		"numerator":   str(&m.Numerator),
-		"denominator": str(&m.Denominator),
-		"filter":      str(&m.Filter),
-		"dimensions":  stringList(&m.Dimensions),
-		"sql":         str(&m.SQL),
-		"granularity": duration(&m.Granularity),
-		"delay":       duration(&m.Delay),
-		"schedule":    str(&m.Schedule),
-		"timezone":    str(&m.Timezone),
-		"fill":        str(&m.fill),
-		"detect":      nested(detectFields(&m.Detect)),
-		"notify":      stringList(&m.Notify),
-
+	m.sc.fields(n, "", withAlerting(fields{
+		"name":         str(&m.Name),
+		"description":  str(&m.Description),
+		"owner":        str(&m.Owner),
+		"runbook":      str(&m.Runbook),
+		"unit":         str(&m.Unit),
+		"source":       str(&m.Source),
+		"table":        str(&m.Table),
+		"timestamp":    str(&m.Timestamp),
+		"value":        str(&m.Value),
+		"numerator":    str(&m.Numerator),
+		"denominator":  str(&m.Denominator),
+		"filter":       str(&m.Filter),
+		"dimensions":   stringList(&m.Dimensions),
+		"sql":          str(&m.SQL),
+		"granularity":  duration(&m.Granularity),
+		"delay":        duration(&m.Delay),
+		"schedule":     str(&m.Schedule),
+		"timezone":     str(&m.Timezone),
+		"fill":         str(&m.fill),
+		"detect":       nested(detectFields(&m.Detect)),
+		"notify":       stringList(&m.Notify),
 		"completeness": nested(completenessFields(&m.Completeness)),
-	})
+	}, &m.Alerting))
 	return m
 }
 

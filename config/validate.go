@@ -41,6 +41,7 @@ func checkConfig(raw *rawConfig, file string, join func(string) string) *Config 
 	cfg.Defaults = checkDefaults(raw.defaults, cfg)
 	cfg.RulesDir = join(orDefault(raw, "rules", raw.rules, defaultRules))
 	cfg.State = join(orDefault(raw, "state", raw.state, defaultState))
+	cfg.History = checkHistory(raw, cfg)
 	return cfg
 }
 
@@ -248,6 +249,7 @@ func checkDefaults(d *rawDefaults, cfg *Config) Defaults {
 	if !sc.has("timeout") {
 		out.Timeout = defaultTimeout
 	}
+	out.Alerting = defaultAlerting(sc, out.Alerting)
 	return out
 }
 

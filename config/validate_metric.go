@@ -27,6 +27,7 @@ func (c *metricChecker) check(m *rawMetric) Metric {
 	checkTiming(m.sc, m.Schedule, m.Timezone, m.Granularity)
 	checkDetect(m.sc, m.Detect)
 	c.inherit(m)
+	inheritAlerting(m, c.cfg.Defaults.Alerting)
 	checkCompleteness(m)
 	checkMethod(m)
 	c.resolveSource(m)

@@ -18,9 +18,17 @@ import (
 // at once, joined with errors.Join; on error it closes what it opened.
 func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, error) {
 	opts = opts.withDefaults()
-	srcs, closers, srcErrs := openSources(ctx, cfg, opts)
+	opened, closers, srcErrs := openSources(ctx, cfg, opts)
+	srcs := map[string]sources.Source{}
+	for name, ps := range opened {
+		srcs[name] = ps.src
+	}
 	nots, notErrs := buildNotifiers(cfg, opts)
 	errs := append(srcErrs, notErrs...)
+	hw, err := buildHistory(cfg, srcs)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	rules := make([]Rule, 0, len(cfg.Metrics))
 	for _, m := range cfg.Metrics {
 		r, err := buildRule(cfg, m, srcs, nots)
@@ -38,8 +46,31 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 		return nil, err
 	}
 	e := New(rules, opts)
-	e.closers = closers
+	e.historyWriter = hw
+	e.sources = opened
+	e.pooled = opts.Sources != nil
+	e.closers = closers // all of them unless pooled: then Close leaves them to the pool
 	return e, nil
+}
+
+// buildHistory returns the writer of incident history, nil when it is off.
+func buildHistory(cfg *config.Config, srcs map[string]sources.Source) (*historyWriter, error) {
+	h := cfg.History
+	if !h.Enabled() {
+		return nil, nil
+	}
+	src, ok := srcs[h.Source]
+	if !ok {
+		if _, known := cfg.Sources[h.Source]; known {
+			return nil, nil // its failure to open is reported already
+		}
+		return nil, located(h.Pos, fmt.Errorf("history: source: no source named %q", h.Source))
+	}
+	w, err := newHistoryWriter(src, h.Table)
+	if err != nil {
+		return nil, located(h.Pos, err)
+	}
+	return w, nil
 }
 
 // errReported marks a rule whose only problem was reported already: its
@@ -63,6 +94,7 @@ func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Sour
 	// detect.history.
 	m.Detect.History = desc.History
 	var targets []notifiers.Notifier
+	var names []string
 	for _, name := range m.Notify {
 		n, built := nots[name]
 		_, known := cfg.Notifiers[name]
@@ -71,6 +103,7 @@ func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Sour
 			errs = append(errs, fmt.Errorf("notify: no notifier named %q", name))
 		case built && n != nil:
 			targets = append(targets, n)
+			names = append(names, name)
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -87,6 +120,9 @@ func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Sour
 		Method:     desc.Text,
 		Timeout:    cfg.Defaults.Timeout,
 		Notifiers:  targets,
+		// The notifier names key the outbox's deliveries.
+		NotifierNames: names,
+		Consecutive:   1, // detect.consecutive is applied by the detector itself (methods.Build)
 	}, nil
 }
 

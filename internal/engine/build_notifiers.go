@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"vigil/config"
 	"vigil/notifiers"
 	"vigil/notifiers/console"
+	"vigil/notifiers/webhook"
 )
 
 // buildNotifiers builds every notifier of cfg, each wrapped so that its
@@ -45,6 +47,9 @@ func buildNotifier(nc config.Notifier, opts Options) (notifiers.Notifier, error)
 			opts.Logger.Warn("notifier skipped: its "+key+" is empty", "notifier", nc.Name, "type", nc.Type)
 			return nil, nil
 		}
+		if nc.Type == "webhook" {
+			return buildWebhook(nc, opts)
+		}
 		return nil, fmt.Errorf("type %q is not supported yet; use console, or leave its %s empty to skip it", nc.Type, key)
 	}
 	return nil, fmt.Errorf("type %q: want console, slack or webhook", nc.Type)
@@ -52,11 +57,40 @@ func buildNotifier(nc config.Notifier, opts Options) (notifiers.Notifier, error)
 
 // named wraps n so that its errors say which notifier failed.
 func named(name string, n notifiers.Notifier) notifiers.Notifier {
-	return notifiers.NotifierFunc(func(ctx context.Context, a notifiers.Alert) (bool, error) {
-		retry, err := n.Notify(ctx, a)
-		if err != nil {
-			err = fmt.Errorf("notifier %q: %w", name, err)
-		}
-		return retry, err
-	})
+	return namedNotifier{name: name, next: n}
+}
+
+type namedNotifier struct {
+	name string
+	next notifiers.Notifier
+}
+
+func (n namedNotifier) Unwrap() notifiers.Notifier { return n.next }
+
+func (n namedNotifier) Notify(ctx context.Context, a notifiers.Alert) (bool, error) {
+	retry, err := n.next.Notify(ctx, a)
+	if err != nil {
+		err = fmt.Errorf("notifier %q: %w", n.name, err)
+	}
+	return retry, err
+}
+
+// Webhook delivery: each request gets webhookTimeout; a failure worth
+// retrying is tried again twice within the call, waiting out a rate limit
+// of up to webhookMaxWait; the outbox retries longer outages.
+const (
+	webhookTimeout  = 10 * time.Second
+	webhookAttempts = 3
+	webhookMaxWait  = 30 * time.Second
+)
+
+func buildWebhook(nc config.Notifier, opts Options) (notifiers.Notifier, error) {
+	w, err := webhook.New(webhook.Options{URL: nc.URL, Timeout: webhookTimeout})
+	if err != nil {
+		return nil, err
+	}
+	return notifiers.Chain(w,
+		notifiers.WithRetry(notifiers.RetryPolicy{Attempts: webhookAttempts, MaxWait: webhookMaxWait,
+			Logger: opts.Logger.With("notifier", nc.Name)}),
+		notifiers.WithTimeout(webhookTimeout)), nil
 }

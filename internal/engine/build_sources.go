@@ -19,28 +19,38 @@ import (
 // defaultConcurrency limits a source that sets no limit of its own.
 const defaultConcurrency = 4
 
-// openSources opens every source of cfg, each behind its concurrency limit.
-// It returns the sources opened, what closes them, and every failure. Errors
-// name the source only: a DSN may hold a password.
-func openSources(ctx context.Context, cfg *config.Config, opts Options) (map[string]sources.Source, []io.Closer, []error) {
-	srcs := map[string]sources.Source{}
+// openSources opens every source of cfg, each behind its concurrency limit
+// and query retries, or takes it from opts.Sources when it is open there
+// with the same settings. It returns the sources, the ones it opened (for
+// closing on failure), and every failure. Errors name the source only: a
+// DSN may hold a password.
+func openSources(ctx context.Context, cfg *config.Config, opts Options) (map[string]pooledSource, []io.Closer, []error) {
+	srcs := map[string]pooledSource{}
 	var closers []io.Closer
 	var errs []error
 	for _, name := range sortedKeys(cfg.Sources) {
 		sc := cfg.Sources[name]
+		key := sourceKey(sc)
+		if opts.Sources != nil {
+			if ps, ok := opts.Sources.get(name, key); ok {
+				srcs[name] = ps
+				continue
+			}
+		}
 		src, err := openSource(ctx, sc, opts)
 		if err != nil {
 			errs = append(errs, located(sc.Pos, fmt.Errorf("source %q: %w", name, err)))
 			continue
 		}
-		if c := closer(src); c != nil {
+		c := closer(src)
+		if c != nil {
 			closers = append(closers, c)
 		}
 		n := sc.MaxConcurrency
 		if n <= 0 {
 			n = defaultConcurrency
 		}
-		srcs[name] = Limit(src, n)
+		srcs[name] = pooledSource{key: key, src: Retry(Limit(src, n), name, opts.Observer.QueryError), closer: c}
 	}
 	return srcs, closers, errs
 }

@@ -26,7 +26,8 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 		Notifiers: map[string]config.Notifier{
 			"growth":  {Name: "growth", Type: "slack", Token: "xoxb-s3cret", Pos: pos(5)},
 			"later":   {Name: "later", Type: "slack", Pos: pos(6)},
-			"hook":    {Name: "hook", Type: "webhook", URL: "https://hooks.example.com/s3cret", Pos: pos(7)},
+			"hook":    {Name: "hook", Type: "webhook", URL: "hooks.example.com/s3cret", Pos: pos(7)},
+			"good":    {Name: "good", Type: "webhook", URL: "https://hooks.example.com/s3cret", Pos: pos(9)},
 			"nowhere": {Name: "nowhere", Type: "pager", Pos: pos(8)},
 		},
 		Metrics: []config.Metric{
@@ -46,7 +47,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 		`vigil.yaml:2:3: source "odd": type "oracle": want duckdb or clickhouse`,
 		`vigil.yaml:3:3: source "ch": tls.ca_file:`,
 		`vigil.yaml:5:3: notifier "growth": type "slack" is not supported yet`,
-		`vigil.yaml:7:3: notifier "hook": type "webhook" is not supported yet`,
+		`vigil.yaml:7:3: notifier "hook": webhook: url: not an http(s) URL with a host`,
 		`vigil.yaml:8:3: notifier "nowhere": type "pager"`,
 		`vigil.yaml:11:3: metric "signups": source: no source named "missing"`,
 		`vigil.yaml:12:3: metric "revenue": detect: seasonal: seasonality monthly`,

@@ -53,6 +53,8 @@ func (l *limited) acquire(ctx context.Context) error {
 
 func (l *limited) release() { <-l.slots }
 
+func (l *limited) Unwrap() sources.Source { return l.src }
+
 // errNoRender reports a source that cannot show its SQL.
 var errNoRender = errors.New("source does not render its queries")
 
@@ -61,4 +63,17 @@ func (l *limited) Render(q sources.Query) (string, error) {
 		return r.Render(q)
 	}
 	return "", errNoRender
+}
+
+// QueryArrivals runs an arrival query within the source's limit.
+func (l *limited) QueryArrivals(ctx context.Context, q sources.Query) (detector.Series, detector.Arrivals, error) {
+	a, ok := l.src.(sources.ArrivalSource)
+	if !ok {
+		return detector.Series{}, detector.Arrivals{}, errNoArrivals
+	}
+	if err := l.acquire(ctx); err != nil {
+		return detector.Series{}, detector.Arrivals{}, err
+	}
+	defer l.release()
+	return a.QueryArrivals(ctx, q)
 }

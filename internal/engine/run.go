@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,28 +19,58 @@ import (
 // and returns nil. It returns an error without running anything when a
 // schedule does not parse.
 func (e *Engine) Run(ctx context.Context) error {
-	jobs, err := e.jobs(ctx)
+	s, err := e.start(ctx, nil)
 	if err != nil {
 		return err
 	}
+	<-ctx.Done()
+	e.log.Info("stopping")
+	s.stop()
+	return nil
+}
+
+// scheduler runs an engine's jobs: on their schedules, and once at start.
+type scheduler struct {
+	cron  *cron.Cron
+	first sync.WaitGroup // the runs at start
+}
+
+// stop stops scheduling and waits for every evaluation in flight.
+func (s *scheduler) stop() {
+	<-s.cron.Stop().Done()
+	s.first.Wait()
+}
+
+// start schedules every rule and evaluates at once the rules named in
+// first (every rule when first is nil). The first runs go through the same
+// chain as scheduled ones, so a rule never runs twice at the same time, and
+// each rule starts on its own: a rule whose source hangs delays no other.
+func (e *Engine) start(ctx context.Context, first []string) (*scheduler, error) {
+	jobs, err := e.jobs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	clog := cronLogger{e.log}
-	c := cron.New(
+	s := &scheduler{cron: cron.New(
 		cron.WithLocation(time.UTC),
 		cron.WithLogger(clog),
 		cron.WithChain(cron.Recover(clog), cron.SkipIfStillRunning(clog)),
-	)
+	)}
 	start := e.now()
 	e.log.Info("starting", "rules", len(e.rules))
-	e.Once(ctx, start, nil)
+	ids := make(map[cron.EntryID]bool, len(jobs))
 	for _, j := range jobs {
 		j.last = start
-		c.Schedule(j.schedule, j)
+		id := s.cron.Schedule(j.schedule, j)
+		ids[id] = first == nil || slices.Contains(first, j.rule.Name())
 	}
-	c.Start()
-	<-ctx.Done()
-	e.log.Info("stopping")
-	<-c.Stop().Done()
-	return nil
+	for _, entry := range s.cron.Entries() {
+		if ids[entry.ID] {
+			s.first.Go(entry.WrappedJob.Run)
+		}
+	}
+	s.cron.Start()
+	return s, nil
 }
 
 // jobs parses every rule's schedule, returning all failures at once.
