@@ -19,7 +19,7 @@ func TestAlertPayloadRoundTrip(t *testing.T) {
 		Time: at("2024-03-04T00:00:00Z").In(tokyo), Granularity: time.Hour, Location: tokyo,
 		Value: 40, Expected: 100, Lower: math.Inf(-1), Upper: math.NaN(), Score: 0.97,
 		Direction: "down", Reason: "60% below", Query: "SELECT 1",
-		History:     []notifiers.HistoryPoint{{Time: at("2024-03-03T23:00:00Z").In(tokyo), Value: math.NaN(), Expected: 100, Lower: 90, Upper: math.Inf(1)}},
+		History: []notifiers.HistoryPoint{{Time: at("2024-03-03T23:00:00Z").In(tokyo), Value: math.NaN(), Expected: 100, Lower: 90, Upper: math.Inf(1)}},
 		Explanation: &notifiers.Explanation{Sentence: "country=BR accounts for 81% of the drop", Verdict: "explained",
 			Contributors: []notifiers.Contributor{{Segment: []notifiers.SegmentValue{{Dimension: "country", Value: "BR"}}, Actual: 1, Expected: 2, Delta: -1, Share: 0.81}}},
 		Channel: "#growth", Started: at("2024-03-03T22:00:00Z"),
