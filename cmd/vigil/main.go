@@ -29,7 +29,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{checkCommand, onceCommand, runCommand, backtestCommand, testCommand, schemaCommand, versionCommand}
+	return []command{checkCommand, onceCommand, runCommand, backtestCommand, testCommand, schemaCommand, diffCommand, versionCommand}
 }
 
 const usage = `vigil watches business metrics in a data warehouse and says, in plain
