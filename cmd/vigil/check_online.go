@@ -73,7 +73,7 @@ func checkOnline(ctx context.Context, cfg *config.Config, stdout, stderr io.Writ
 		fmt.Fprintf(stdout, "ok    rule %s: query ran in %s (%d of %d buckets with data)\n", m.Name, d.Round(time.Millisecond), n, onlineBuckets)
 	}
 	for _, name := range sortedNames(cfg.Notifiers) {
-		status, msg, err := checkNotifier(ctx, cfg.Notifiers[name], log)
+		status, msg, err := checkNotifier(ctx, cfg.Notifiers[name], log, "")
 		if err != nil {
 			fail("%s: notifier %q: %v", cfg.Notifiers[name].Pos, name, err)
 			continue
@@ -122,15 +122,15 @@ func dryRun(ctx context.Context, m config.Metric, src sources.Source, timeout ti
 }
 
 // checkNotifier checks a notifier's credentials: Slack's token and
-// channel with Slack itself; a webhook is not called, since any request
-// would post to it.
-func checkNotifier(ctx context.Context, nc config.Notifier, log *slog.Logger) (status, msg string, err error) {
+// channel with Slack itself (at slackAPI, empty for Slack's own); a webhook
+// is not called, since any request would post to it.
+func checkNotifier(ctx context.Context, nc config.Notifier, log *slog.Logger, slackAPI string) (status, msg string, err error) {
 	switch nc.Type {
 	case "slack":
 		if nc.Disabled || nc.Token == "" {
 			return "skip", "its token is empty, so it is skipped", nil
 		}
-		n, err := slack.New(slack.Options{Token: nc.Token, Channel: nc.Channel, Logger: log})
+		n, err := slack.New(slack.Options{Token: nc.Token, Channel: nc.Channel, Logger: log, APIURL: slackAPI})
 		if err != nil {
 			return "", "", err
 		}

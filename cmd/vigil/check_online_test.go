@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigil/config"
+	"vigil/notifiers/slack/slacktest"
 )
 
 const onlineConfig = `sources:
@@ -59,5 +64,41 @@ func TestCheckOnline(t *testing.T) {
 	out, _, code = vigil(t, dir, "check")
 	if code != exitOK || out != "1 source, 2 rules, 3 notifiers\n" {
 		t.Errorf("vigil check = %d, %q; want 0 and the summary only", code, out)
+	}
+}
+
+func TestCheckNotifierSlack(t *testing.T) {
+	const token = "xoxb-test-SECRET"
+	fake := slacktest.New(t, token, "xapp-unused")
+	fake.AddChannel(slacktest.Channel{ID: "C1", Name: "alerts", Member: true})
+	fake.AddChannel(slacktest.Channel{ID: "C2", Name: "elsewhere", Member: false})
+	log := slog.New(slog.DiscardHandler)
+	tests := []struct {
+		name, token, channel string
+		wantStatus, wantErr  string
+	}{
+		{"works", token, "#alerts", "ok", ""},
+		{"bad token", "xoxb-wrong-SECRET", "#alerts", "", "token"},
+		{"not a member", token, "#elsewhere", "", "invite"},
+		{"empty token", "", "#alerts", "skip", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			nc := config.Notifier{Name: "chat", Type: "slack", Token: tt.token, Channel: tt.channel}
+			status, msg, err := checkNotifier(context.Background(), nc, log, fake.APIURL())
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "SECRET") {
+					t.Errorf("checkNotifier error = %v; want %q, and no token", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || status != tt.wantStatus {
+				t.Errorf("checkNotifier = %q, %q, %v; want status %q", status, msg, err, tt.wantStatus)
+			}
+		})
+	}
+	status, _, err := checkNotifier(context.Background(), config.Notifier{Type: "webhook", URL: "https://x"}, log, fake.APIURL())
+	if status != "skip" || err != nil {
+		t.Errorf("webhook: %q, %v; want skipped", status, err)
 	}
 }
