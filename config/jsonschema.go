@@ -5,10 +5,11 @@ import (
 	"fmt"
 )
 
-// JSON Schema URIs of the two files, as printed by "vigil schema".
+// JSON Schema identifiers ($id) of the two files, as printed by "vigil
+// schema"; they are names, not addresses to fetch.
 const (
-	ConfigSchemaID = "https://vigil.dev/schema/config.json"
-	RulesSchemaID  = "https://vigil.dev/schema/rules.json"
+	ConfigSchemaID = "urn:vigil:schema:config"
+	RulesSchemaID  = "urn:vigil:schema:rules"
 )
 
 // Patterns of the schema's strings.

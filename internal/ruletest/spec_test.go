@@ -76,3 +76,27 @@ func TestMemoryQuery(t *testing.T) {
 		t.Errorf("query at another granularity: %v", err)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add("tests: [{name: a, start: 2024-01-01, series: {x: {values: '1 2 _'}}, evals: [{at: 2024-01-02, alerts: [{metric: x, expected: [1, 2]}]}]}]")
+	f.Add("config: ../vigil.yaml\ntests: []\n")
+	f.Add("tests:\n  - name: p\n    series: {x: {points: [{time: 2024-01-01T00:00:00Z, value: null}]}}\n    evals: [{at: x}]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		file, err := Parse(strings.NewReader(src), "f_test.yaml")
+		if err != nil {
+			return
+		}
+		if len(file.Tests) == 0 {
+			t.Fatal("Parse accepted a file without tests")
+		}
+		for _, c := range file.Tests {
+			for _, e := range c.Evals {
+				for _, a := range e.Alerts {
+					if a.Metric == "" || (a.Expected != nil && len(a.Expected) != 2) {
+						t.Fatalf("Parse accepted a bad alert %+v", a)
+					}
+				}
+			}
+		}
+	})
+}
