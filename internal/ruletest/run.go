@@ -52,11 +52,15 @@ func RunFile(ctx context.Context, path string) []Result {
 
 // runCase evaluates the metrics given series at each eval time.
 func runCase(ctx context.Context, cfg *config.Config, dir string, c Case) ([]string, error) {
-	start, err := backtest.ParseTime(c.Start)
-	if err != nil && len(c.Series) > 0 {
-		if c.Start != "" || needsStart(c) {
+	var start time.Time
+	var err error
+	switch {
+	case c.Start != "":
+		if start, err = backtest.ParseTime(c.Start); err != nil {
 			return nil, fmt.Errorf("start: %w", err)
 		}
+	case needsStart(c):
+		return nil, fmt.Errorf("start is required: the time of the first of the values")
 	}
 	var gran time.Duration
 	if c.Granularity != "" {

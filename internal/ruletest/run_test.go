@@ -83,6 +83,11 @@ func TestRunFile(t *testing.T) {
     series: {latency: {values: "1", csv: x.csv}}
     evals: [{at: 2024-03-01T03:05:00Z}]
 `, wantErr: "exactly one of values, points and csv"},
+		{name: "values without start", test: `tests:
+  - name: t
+    series: {latency: {values: "1"}}
+    evals: [{at: 2024-03-01T03:05:00Z}]
+`, wantErr: "start is required"},
 		{name: "bad eval time", test: `tests:
   - name: t
     start: 2024-03-01T00:00:00Z
