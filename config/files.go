@@ -15,7 +15,8 @@ import (
 type files interface {
 	ReadFile(name string) ([]byte, error)
 	// YAMLFiles lists every .yaml and .yml file under dir, sorted, skipping
-	// folders whose name starts with a dot (.git and the like).
+	// folders whose name starts with a dot (.git and the like) and rule test
+	// files (*_test.yaml, *_test.yml).
 	YAMLFiles(dir string) ([]string, error)
 	Join(dir, name string) string // name itself when it is absolute
 	Dir(name string) string
@@ -27,6 +28,13 @@ var errNotDir = errors.New("not a folder")
 func isYAML(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
 	return ext == ".yaml" || ext == ".yml"
+}
+
+// isRuleTest reports whether name is a rule unit test file (orders_test.yaml),
+// which vigil test reads and the loader skips.
+func isRuleTest(name string) bool {
+	base := strings.ToLower(path.Base(filepath.ToSlash(name)))
+	return strings.HasSuffix(base, "_test.yaml") || strings.HasSuffix(base, "_test.yml")
 }
 
 // walkYAML collects the YAML files walk visits under root.
@@ -45,7 +53,7 @@ func walkYAML(root string, walk func(string, fs.WalkDirFunc) error, stat func(st
 			return err
 		case d.IsDir() && name != root && strings.HasPrefix(d.Name(), "."):
 			return fs.SkipDir
-		case !d.IsDir() && isYAML(name):
+		case !d.IsDir() && isYAML(name) && !isRuleTest(name):
 			out = append(out, name)
 		}
 		return nil

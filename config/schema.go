@@ -76,7 +76,12 @@ func (c *rawConfig) named(add func(name string, pos Pos, n *yaml.Node)) field {
 func (c *rawConfig) addSource(name string, pos Pos, n *yaml.Node) {
 	src := &rawSource{sc: c.sc.d.scope("sources."+name+".", "", pos)}
 	src.Name, src.Pos = name, pos
-	src.sc.fields(n, "", fields{
+	src.sc.fields(n, "", sourceFields(&src.Source))
+	c.sources = append(c.sources, src)
+}
+
+func sourceFields(src *Source) fields {
+	return fields{
 		"type":               str(&src.Type),
 		"path":               str(&src.Path),
 		"init":               stringList(&src.Init),
@@ -87,8 +92,7 @@ func (c *rawConfig) addSource(name string, pos Pos, n *yaml.Node) {
 		"query_timeout":      duration(&src.QueryTimeout),
 		"max_execution_time": duration(&src.MaxExecutionTime),
 		"max_concurrency":    integer(&src.MaxConcurrency),
-	})
-	c.sources = append(c.sources, src)
+	}
 }
 
 func tlsFields(t *TLS) fields {
@@ -103,13 +107,17 @@ func tlsFields(t *TLS) fields {
 func (c *rawConfig) addNotifier(name string, pos Pos, n *yaml.Node) {
 	nt := &rawNotifier{sc: c.sc.d.scope("notifiers."+name+".", "", pos)}
 	nt.Name, nt.Pos = name, pos
-	nt.sc.fields(n, "", fields{
+	nt.sc.fields(n, "", notifierFields(&nt.Notifier))
+	c.notifiers = append(c.notifiers, nt)
+}
+
+func notifierFields(nt *Notifier) fields {
+	return fields{
 		"type":    str(&nt.Type),
 		"channel": str(&nt.Channel),
 		"token":   secret(&nt.Token),
 		"url":     secret(&nt.URL),
-	})
-	c.notifiers = append(c.notifiers, nt)
+	}
 }
 
 func defaultsFields(d *Defaults) fields {
@@ -168,7 +176,12 @@ func parseMetric(d *decoder, n *yaml.Node, index int) *rawMetric {
 	if n = m.sc.mapping(n, ""); n == nil {
 		return nil // reported: not a metric at all
 	}
-	m.sc.fields(n, "", withAlerting(fields{
+	m.sc.fields(n, "", metricFields(m))
+	return m
+}
+
+func metricFields(m *rawMetric) fields {
+	return withAlerting(fields{
 		"name":         str(&m.Name),
 		"description":  str(&m.Description),
 		"owner":        str(&m.Owner),
@@ -191,8 +204,7 @@ func parseMetric(d *decoder, n *yaml.Node, index int) *rawMetric {
 		"detect":       nested(detectFields(&m.Detect)),
 		"notify":       stringList(&m.Notify),
 		"completeness": nested(completenessFields(&m.Completeness)),
-	}, &m.Alerting))
-	return m
+	}, &m.Alerting)
 }
 
 // peekName finds the metric's name before decoding, so that every problem

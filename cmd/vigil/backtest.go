@@ -74,7 +74,7 @@ Flags for rules:
                          before --to (4w); UTC unless it carries an offset
   --to TIME              when the replay ends, as --from (a duration is before
                          now); default and at most now
-
+` + shardHelp + `
 Flags for a CSV file:
   --input FILE           the CSV to judge
   --output FILE          where to write the verdicts; - or none for stdout
@@ -132,6 +132,7 @@ type backtestFlags struct {
 	input, output     string
 	granularity, zone string
 	detect            string
+	shard             *string            // --shard, for rules
 	method            map[string]*string // method flag → its value
 }
 
@@ -157,6 +158,7 @@ func newBacktestFlags(stderr io.Writer, g *globals) *backtestFlags {
 	fs.StringVar(&f.granularity, "granularity", "", "the bucket length")
 	fs.StringVar(&f.zone, "timezone", "", "zone of daily buckets and seasonal slots")
 	fs.StringVar(&f.detect, "detect", "", "detect settings in YAML")
+	f.shard = shardFlag(fs)
 	for _, m := range methodFlags {
 		f.method[m.flag] = fs.String(m.flag, "", "detect setting "+m.key)
 	}
@@ -178,7 +180,7 @@ func (f *backtestFlags) checkMode() error {
 		fileOnly = append(fileOnly, m.flag)
 	}
 	if f.input != "" {
-		for _, name := range []string{"config", "rule", "from", "to"} {
+		for _, name := range []string{"config", "rule", "from", "to", "shard"} {
 			if slices.Contains(given, name) {
 				return fmt.Errorf("--%s is for replaying rules; with --input the flags describe the method", name)
 			}

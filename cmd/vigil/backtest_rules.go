@@ -42,6 +42,10 @@ func backtestRules(f *backtestFlags, stdout, stderr io.Writer, log *slog.Logger)
 		fmt.Fprintln(stderr, "vigil backtest:", err)
 		return exitConfig
 	}
+	if _, err := applyShard(cfg, *f.shard); err != nil {
+		fmt.Fprintln(stderr, "vigil backtest:", err)
+		return exitConfig
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e, err := engine.Build(ctx, cfg, engine.Options{Logger: log, Now: func() time.Time { return now }})

@@ -94,7 +94,7 @@ func daemon(t *testing.T, dir string, env ...string) (*exec.Cmd, *bytes.Buffer) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "run", "--config", "vigil.yaml", "--log-format", "json", "--log-level", "debug")
+	cmd := exec.Command(exe, "run", "--config", "vigil.yaml", "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append([]string{"VIGIL_TEST_MAIN=1", "TZ=UTC"}, env...)...)
 	var logs bytes.Buffer

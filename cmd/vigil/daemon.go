@@ -11,6 +11,7 @@ import (
 
 	"vigil/config"
 	"vigil/internal/engine"
+	"vigil/internal/ops"
 	"vigil/internal/state"
 )
 
@@ -45,6 +46,7 @@ Flags:
                            (checked every 5s)
   --shutdown-timeout D     how long deliveries may go on after a stop
                            (default 30s)
+` + shardHelp + `
   --log-level LEVEL        debug, info, warn or error (default info)
   --log-format FORMAT      text or json (default text)
 
@@ -71,6 +73,7 @@ func runDaemon(args []string, stdout, stderr io.Writer, g *globals) int {
 	listen := fs.String("listen", "127.0.0.1:9464", "address of the metrics and health server")
 	watch := fs.Bool("watch", false, "reload when the config files change")
 	shutdown := fs.Duration("shutdown-timeout", engine.DefaultShutdownTimeout, "how long deliveries may go on after a stop")
+	shardSpec := shardFlag(fs)
 	if code, ok := parse(fs, args, stdout, helpOf(runHelp)); !ok {
 		return code
 	}
@@ -88,11 +91,25 @@ func runDaemon(args []string, stdout, stderr io.Writer, g *globals) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg, err := config.Load(*path)
+	load := func() (*config.Config, error) {
+		cfg, err := config.Load(*path)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := applyShard(cfg, *shardSpec); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	}
+	cfg, err := load()
 	if err != nil {
 		printErrors(stderr, err)
 		return exitConfig
 	}
+	reg := ops.NewRegistry()
+	metrics := ops.NewMetrics(reg)
+	metrics.SetBuildInfo(version)
+	metrics.SetRules(len(cfg.Metrics))
 	store, err := state.Open(cfg.State, state.Options{Logger: log})
 	if err != nil {
 		fmt.Fprintln(stderr, "vigil run:", err)
@@ -100,8 +117,8 @@ func runDaemon(args []string, stdout, stderr io.Writer, g *globals) int {
 	}
 	defer store.Close()
 	opts := engine.DaemonOptions{
-		Options:         engine.Options{Logger: log, Stdout: stdout, Now: time.Now, Store: store, Hook: testHook},
-		Load:            func() (*config.Config, error) { return config.Load(*path) },
+		Options:         engine.Options{Logger: log, Stdout: stdout, Now: time.Now, Store: store, Hook: testHook, Observer: opsObserver{metrics}},
+		Load:            load,
 		ShutdownTimeout: *shutdown,
 		Listen:          *listen,
 	}
@@ -114,6 +131,14 @@ func runDaemon(args []string, stdout, stderr io.Writer, g *globals) int {
 		return exitConfig
 	}
 	defer d.Close()
+	if *listen != "" {
+		stopOps, err := startOps(ctx, *listen, reg, d, log)
+		if err != nil {
+			fmt.Fprintln(stderr, "vigil run: --listen:", err)
+			return exitConfig
+		}
+		defer stopOps()
+	}
 	log.Info("loaded", "config", *path, "summary", cfg.Summary(), "state", cfg.State, "listen", *listen, "watch", *watch)
 	if err := d.Run(ctx, hangups()); err != nil {
 		printErrors(stderr, err)

@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +30,7 @@ func TestRunStopsOnSignal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "run", "--config", "vigil.yaml", "--log-format", "json")
+	cmd := exec.Command(exe, "run", "--config", "vigil.yaml", "--listen", "127.0.0.1:0", "--log-format", "json")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "VIGIL_TEST_MAIN=1")
 	stderr, err := cmd.StderrPipe()
@@ -39,15 +42,29 @@ func TestRunStopsOnSignal(t *testing.T) {
 	}
 	lines := bufio.NewScanner(stderr)
 	var log bytes.Buffer
-	started := false
+	started, listen := false, ""
 	for !started && lines.Scan() {
 		log.WriteString(lines.Text() + "\n")
 		started = strings.Contains(lines.Text(), `"msg":"starting"`)
+		var rec struct{ Msg, Listen string }
+		if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "serving metrics and health" {
+			listen = rec.Listen
+		}
 	}
 	if !started {
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Fatalf("daemon did not start; stderr:\n%s", log.String())
+	}
+	if listen == "" {
+		t.Errorf("daemon did not say where it serves metrics; stderr:\n%s", log.String())
+	} else {
+		for path, want := range map[string]string{"/metrics": "vigil_rules", "/healthz": "ok", "/readyz": ""} {
+			code, body := get(t, "http://"+listen+path)
+			if code != http.StatusOK || !strings.Contains(body, want) {
+				t.Errorf("GET %s = %d %.200q, want 200 with %q", path, code, body, want)
+			}
+		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -75,4 +92,22 @@ func TestRunStopsOnSignal(t *testing.T) {
 	if !strings.Contains(log.String(), `"msg":"stopped"`) {
 		t.Errorf("vigil run did not log that it stopped; stderr:\n%s", log.String())
 	}
+}
+
+// get fetches url, waiting a little for a server that is still starting.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	var err error
+	for range 50 {
+		var resp *http.Response
+		resp, err = http.Get(url)
+		if err == nil {
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("GET %s: %v", url, err)
+	return 0, ""
 }

@@ -29,7 +29,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{checkCommand, onceCommand, explainCommand, backtestCommand, runCommand, versionCommand}
+	return []command{checkCommand, onceCommand, explainCommand, backtestCommand, testCommand, diffCommand, schemaCommand, runCommand, versionCommand}
 }
 
 const usage = `vigil watches business metrics in a data warehouse and says, in plain

@@ -38,7 +38,7 @@ Flags:
   --at TIME            evaluate as of TIME instead of now: RFC 3339
                        (2024-03-05T14:00:00+01:00), "2006-01-02 15:04" or
                        2006-01-02T15:04; UTC unless it carries an offset
-  --log-level LEVEL    debug, info, warn or error (default info)
+` + shardHelp + `  --log-level LEVEL    debug, info, warn or error (default info)
   --log-format FORMAT  text or json (default text)
 
 Examples:
@@ -58,6 +58,7 @@ func runOnce(args []string, stdout, stderr io.Writer, g *globals) int {
 	var only names
 	fs.Var(&only, "rule", "evaluate only this rule; repeat for several")
 	atText := fs.String("at", "", "evaluate as of this time instead of now")
+	shardSpec := shardFlag(fs)
 	if code, ok := parse(fs, args, stdout, helpOf(onceHelp)); !ok {
 		return code
 	}
@@ -84,6 +85,10 @@ func runOnce(args []string, stdout, stderr io.Writer, g *globals) int {
 		return exitConfig
 	}
 	if err := checkRules(cfg, only); err != nil {
+		fmt.Fprintln(stderr, "vigil once:", err)
+		return exitConfig
+	}
+	if _, err := applyShard(cfg, *shardSpec); err != nil {
 		fmt.Fprintln(stderr, "vigil once:", err)
 		return exitConfig
 	}

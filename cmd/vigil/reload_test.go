@@ -31,7 +31,7 @@ func startLogged(t *testing.T, dir string, env ...string) (*exec.Cmd, *logLines)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "run", "--config", "vigil.yaml", "--log-format", "json", "--log-level", "debug")
+	cmd := exec.Command(exe, "run", "--config", "vigil.yaml", "--listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "debug")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append([]string{"VIGIL_TEST_MAIN=1", "TZ=UTC"}, env...)...)
 	pipe, err := cmd.StderrPipe()
@@ -178,7 +178,7 @@ func TestRunRefusesDamagedState(t *testing.T) {
 	junk := []byte("this is not a state file, but it is 4096 bytes long" + strings.Repeat(".", 4045))
 	path := filepath.Join(dir, "state.db")
 	check(t, os.WriteFile(path, junk, 0o600))
-	out, errOut, code := vigil(t, dir, "run", "--config", "vigil.yaml")
+	out, errOut, code := vigil(t, dir, "run", "--config", "vigil.yaml", "--listen", "127.0.0.1:0")
 	if code != exitConfig || out != "" {
 		t.Errorf("vigil run = %d, stdout %q; want 1 and nothing", code, out)
 	}

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"vigil/config"
@@ -83,5 +86,34 @@ func (p *Pool) Close() error {
 		}
 	}
 	p.srcs = map[string]pooledSource{}
+	return errors.Join(errs...)
+}
+
+// pinger is a source that can tell whether its warehouse answers.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Ping asks every open source that can (ClickHouse; DuckDB runs in process)
+// whether it answers, and returns the failures joined, each naming its
+// source.
+func (p *Pool) Ping(ctx context.Context) error {
+	p.mu.Lock()
+	names := make([]string, 0, len(p.srcs))
+	srcs := make(map[string]any, len(p.srcs))
+	for name, ps := range p.srcs {
+		names = append(names, name)
+		srcs[name] = ps.closer
+	}
+	p.mu.Unlock()
+	slices.Sort(names)
+	var errs []error
+	for _, name := range names {
+		if pg, ok := srcs[name].(pinger); ok {
+			if err := pg.Ping(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("source %q: %w", name, err))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }

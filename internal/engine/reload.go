@@ -118,6 +118,15 @@ func (d *Daemon) Rules() []string {
 // stopping. It is what /readyz answers.
 func (d *Daemon) Ready() bool { return d.ready.Load() }
 
+// Check is the daemon's readiness: its config is loaded and built, and
+// every source that can be pinged answers.
+func (d *Daemon) Check(ctx context.Context) error {
+	if !d.Ready() {
+		return errors.New("config not loaded yet")
+	}
+	return d.pool.Ping(ctx)
+}
+
 // Listen returns the address the ops server should listen on.
 func (d *Daemon) Listen() string { return d.opts.Listen }
 
