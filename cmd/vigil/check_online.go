@@ -50,13 +50,15 @@ func checkOnline(ctx context.Context, cfg *config.Config, stdout, stderr io.Writ
 	srcs := map[string]sources.Source{}
 	for _, name := range sortedNames(cfg.Sources) {
 		sc := cfg.Sources[name]
-		s, err := openOnline(ctx, sc, now)
+		src, err := engine.OpenSource(ctx, sc, now)
 		if err != nil {
 			fail("%s: source %q: cannot open: %v", sc.Pos, name, err)
 			continue
 		}
-		defer s.close()
-		srcs[name] = s.src
+		if c, ok := src.(io.Closer); ok {
+			defer c.Close()
+		}
+		srcs[name] = src
 		fmt.Fprintf(stdout, "ok    source %s opened\n", name)
 	}
 	for _, m := range cfg.Metrics {

@@ -146,3 +146,21 @@ func closer(src any) io.Closer {
 	c, _ := src.(io.Closer)
 	return c
 }
+
+// OpenSource opens one source of a config as the daemon does (a DuckDB
+// source with demo: true gets the demo tables, ending at now's hour, before
+// its init statements) and checks that a warehouse that can be pinged
+// answers. Close the source with io.Closer when it has one.
+func OpenSource(ctx context.Context, sc config.Source, now time.Time) (sources.Source, error) {
+	src, err := openSource(ctx, sc, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := src.(pinger); ok {
+		if err := p.Ping(ctx); err != nil {
+			closeAll([]io.Closer{closer(src)})
+			return nil, fmt.Errorf("ping: %w", err)
+		}
+	}
+	return src, nil
+}
