@@ -114,6 +114,10 @@ type Metric struct {
 	Alerting    Alerting // incident lifecycle and notification settings; see alerting.go
 	Pos         Pos      // where the metric's entry starts
 
+	// Explain bounds the drill-down behind an anomaly; zero values take
+	// the defaults.
+	Explain Explain
+
 	// Completeness judges from an arrival column when a bucket's data is
 	// in, on top of Delay; off unless completeness.arrival is set.
 	Completeness Completeness

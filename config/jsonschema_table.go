@@ -119,6 +119,13 @@ var completenessDoc = []keyDoc{
 	{key: "max_wait", kind: kDuration, desc: "age after which a still-incomplete bucket is reported as late data (default 6h)"},
 }
 
+var explainDoc = []keyDoc{
+	{key: "max_queries", kind: kInt, desc: "breakdown queries at most (default 3, one per level)"},
+	{key: "max_duration", kind: kDuration, desc: "time for all breakdown queries (default 20s)"},
+	{key: "min_share", kind: kFraction, desc: "share of the change that counts as explained (default 80%)"},
+	{key: "max_depth", kind: kInt, desc: "largest combination of dimensions searched, 1 to 3 (default 3)"},
+}
+
 var defaultsOwnDoc = []keyDoc{
 	{key: "schedule", kind: kString, desc: "cron expression or @hourly, @daily, @every 15m (default @hourly)"},
 	{key: "timezone", kind: kString, desc: "IANA zone (default UTC)"},
@@ -160,6 +167,7 @@ var (
 	defaultsDoc = concatDocs(defaultsOwnDoc, alertingDoc)
 	metricDoc   = concatDocs(metricOwnDoc, alertingDoc, []keyDoc{
 		{key: "completeness", kind: kObject, keys: completenessDoc, desc: "judge when a bucket's data is in from an arrival column, and report late data"},
+		{key: "explain", kind: kObject, keys: explainDoc, desc: "limits of the drill-down that explains an anomaly"},
 	})
 )
 

@@ -204,6 +204,7 @@ func metricFields(m *rawMetric) fields {
 		"detect":       nested(detectFields(&m.Detect)),
 		"notify":       stringList(&m.Notify),
 		"completeness": nested(completenessFields(&m.Completeness)),
+		"explain":      nested(explainFields(&m.Explain)),
 	}, &m.Alerting)
 }
 

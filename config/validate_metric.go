@@ -29,6 +29,7 @@ func (c *metricChecker) check(m *rawMetric) Metric {
 	c.inherit(m)
 	inheritAlerting(m, c.cfg.Defaults.Alerting)
 	checkCompleteness(m)
+	checkExplain(m)
 	checkMethod(m)
 	c.resolveSource(m)
 	c.resolveNotify(m)

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"vigil/config"
+	"vigil/detector/explain"
 	"vigil/internal/methods"
 	"vigil/notifiers"
 	"vigil/sources"
@@ -118,8 +119,10 @@ func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Sour
 		Source:     src,
 		Detector:   det,
 		Method:     desc.Text,
-		Timeout:    cfg.Defaults.Timeout,
-		Notifiers:  targets,
+		Explain: explain.Options{MaxQueries: m.Explain.MaxQueries, MaxDuration: m.Explain.MaxDuration,
+			MinShare: m.Explain.MinShare, MaxDepth: m.Explain.MaxDepth},
+		Timeout:   cfg.Defaults.Timeout,
+		Notifiers: targets,
 		// The notifier names key the outbox's deliveries.
 		NotifierNames: names,
 		Consecutive:   1, // detect.consecutive is applied by the detector itself (methods.Build)

@@ -80,3 +80,26 @@ func TestBuildEmpty(t *testing.T) {
 		t.Errorf("Rules() = %v, want none", got)
 	}
 }
+
+// TestBuildExplainLimits checks that a metric's explain: limits reach its
+// rule.
+func TestBuildExplainLimits(t *testing.T) {
+	m := config.Metric{Name: "orders", Source: "local", Table: "t", Timestamp: "ts", Value: "count()",
+		Dimensions: []string{"country"}, Granularity: time.Hour, Notify: []string{"stdout"},
+		Detect:  config.Detect{Method: "seasonal", Seasonality: "weekly", History: 8 * week},
+		Explain: config.Explain{MaxQueries: 5, MaxDuration: 30 * time.Second, MinShare: 0.9, MaxDepth: 2}}
+	cfg := &config.Config{
+		Sources:   map[string]config.Source{"local": {Name: "local", Type: "duckdb"}},
+		Notifiers: map[string]config.Notifier{"stdout": {Name: "stdout", Type: "console"}},
+		Metrics:   []config.Metric{m},
+	}
+	e, err := Build(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	defer e.Close()
+	got := e.rules[0].Explain
+	if got.MaxQueries != 5 || got.MaxDuration != 30*time.Second || got.MinShare != 0.9 || got.MaxDepth != 2 {
+		t.Errorf("rule's explain options = %+v, want the metric's limits", got)
+	}
+}
