@@ -117,7 +117,33 @@ func notifierFields(nt *Notifier) fields {
 		"channel": str(&nt.Channel),
 		"token":   secret(&nt.Token),
 		"url":     secret(&nt.URL),
+		// Slack only
+		"app_token":           secret(&nt.AppToken),
+		"channel_by_severity": nested(severityFields(&nt.ChannelBySeverity)),
+		"mentions":            stringMap(&nt.Mentions),
+		"chart":               str(&nt.Chart),
+		"digest":              str(&nt.Digest),
+		"digest_only":         boolean(&nt.DigestOnly),
+		"allowed_channels":    stringList(&nt.AllowedChannels),
+		"allowed_users":       stringList(&nt.AllowedUsers),
+		"allowed_groups":      stringList(&nt.AllowedGroups),
 	}
+}
+
+// severityFields decodes channel_by_severity: one channel per severity.
+func severityFields(dst *map[string]string) fields {
+	f := fields{}
+	for _, sev := range severities {
+		f[sev] = func(s *scope, key string, n *yaml.Node) {
+			if v, ok := s.text(key, n, "a channel", false); ok {
+				if *dst == nil {
+					*dst = map[string]string{}
+				}
+				(*dst)[sev] = v
+			}
+		}
+	}
+	return f
 }
 
 func defaultsFields(d *Defaults) fields {
