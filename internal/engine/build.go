@@ -23,7 +23,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 	for name, ps := range opened {
 		srcs[name] = ps.src
 	}
-	nots, notErrs := buildNotifiers(cfg, opts)
+	nots, sides, notErrs := buildNotifiers(cfg, opts)
 	errs := append(srcErrs, notErrs...)
 	hw, err := buildHistory(cfg, srcs)
 	if err != nil {
@@ -47,6 +47,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 	}
 	e := New(rules, opts)
 	e.historyWriter = hw
+	e.slack = sides
 	e.sources = opened
 	e.pooled = opts.Sources != nil
 	e.closers = closers // all of them unless pooled: then Close leaves them to the pool

@@ -1,0 +1,164 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/config"
+	"vigil/internal/state"
+	"vigil/notifiers"
+	"vigil/notifiers/slack"
+	"vigil/notifiers/slack/slacktest"
+)
+
+const (
+	testBotToken = "xoxb-engine-test"
+	testAppToken = "xapp-engine-test"
+	alertsID     = "C0ALERTS1"
+)
+
+// slackRun is an engine with one Slack notifier, team, over a store and an
+// outbox, as the daemon builds it.
+type slackRun struct {
+	e   *Engine
+	cfg *config.Config
+}
+
+// startSlackEngine builds the Slack notifier from cfg through
+// buildNotifiers, an engine whose rule orders follows pattern and an outbox
+// that delivers, all stopped when the test ends.
+func startSlackEngine(t *testing.T, s *state.Store, srv *slacktest.Server, pattern string) slackRun {
+	t.Helper()
+	r := lifecycleRule(patternSource(pattern), config.Alerting{ResolveAfter: 2, Renotify: time.Hour, CatchUp: 24, FailingAfter: 3}, 1)
+	cfg := &config.Config{
+		File: "vigil.yaml",
+		Notifiers: map[string]config.Notifier{"team": {Name: "team", Type: "slack", Token: testBotToken,
+			AppToken: testAppToken, Channel: "#alerts", Chart: "native"}},
+		Metrics: []config.Metric{r.Metric},
+	}
+	nots, sides, errs := buildNotifiers(cfg, Options{Store: s, SlackAPIURL: srv.APIURL()}.withDefaults())
+	if len(errs) > 0 || len(sides) != 1 || sides[0].listener == nil {
+		t.Fatalf("buildNotifiers() = %v, %d sides, errors %v", nots, len(sides), errs)
+	}
+	r.Notifiers, r.NotifierNames = []notifiers.Notifier{nots["team"]}, []string{"team"}
+	o := NewOutbox(s, OutboxOptions{})
+	e := New([]Rule{r}, Options{Store: s, Outbox: o})
+	e.slack = sides
+	o.Use(e)
+	runOutbox(t, o)
+	return slackRun{e: e, cfg: cfg}
+}
+
+func (sr slackRun) judge(t *testing.T, s *state.Store, bucket int) {
+	t.Helper()
+	if res := sr.e.Once(context.Background(), evalAt(bucket), nil)[0]; res.Failed() {
+		t.Fatalf("bucket %d: %v %v", bucket, res.Err, res.NotifyErr)
+	}
+	settled(t, s, "")
+}
+
+// TestSlackThroughTheEngine follows one incident from the engine and a real
+// state store to the fake Slack: one message on the anomaly, updated with a
+// reply while it goes on, resolved at the end; a restart (a new engine and
+// notifier over the same store) keeps the thread; and button clicks through
+// the listener reach the store.
+func TestSlackThroughTheEngine(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	s := openStore(t)
+	const pattern = "AAA..."
+	id := state.IncidentID("orders", "", hour(0))
+
+	run := startSlackEngine(t, s, srv, pattern)
+	run.judge(t, s, 0)
+	top := srv.TopLevel(alertsID)
+	if len(top) != 1 {
+		t.Fatalf("after the anomaly: %d top-level messages, want 1", len(top))
+	}
+	inc, _, err := s.GetIncident(id)
+	check(t, err)
+	if ref := inc.Refs["team"]; ref.Channel != alertsID || ref.TS != top[0].TS {
+		t.Errorf("incident refs = %+v, want team → %s %s", inc.Refs, alertsID, top[0].TS)
+	}
+
+	run.judge(t, s, 1)
+	if got := srv.TopLevel(alertsID); len(got) != 1 || got[0].Updates < 1 {
+		t.Fatalf("still anomalous: top-level %+v, want the one message updated", got)
+	}
+	if got := srv.Replies(alertsID, top[0].TS); len(got) != 1 {
+		t.Fatalf("still anomalous: %d replies, want 1", len(got))
+	}
+	searches := len(srv.Calls("conversations.history"))
+
+	// Restart: a new engine and notifier over the same store.
+	run = startSlackEngine(t, s, srv, pattern)
+	for b := 2; b < len(pattern); b++ {
+		run.judge(t, s, b)
+	}
+	got := srv.TopLevel(alertsID)
+	if len(got) != 1 {
+		t.Fatalf("after the restart: %d top-level messages, want still 1", len(got))
+	}
+	if n := len(srv.Calls("conversations.history")); n != searches {
+		t.Errorf("after the restart the notifier searched the channel %d times; the store has the thread", n-searches)
+	}
+	if !strings.Contains(got[0].Metadata, `"resolved"`) {
+		t.Errorf("message metadata %s, want the incident resolved", got[0].Metadata)
+	}
+	replies := srv.Replies(alertsID, top[0].TS)
+	if len(replies) < 3 || !strings.HasPrefix(replies[1].Text, "*Still anomalous at 02:00") ||
+		!strings.HasPrefix(replies[len(replies)-1].Text, "*Resolved at 04:00") {
+		for _, r := range replies {
+			t.Logf("reply: %s", r.Text)
+		}
+		t.Errorf("%d replies in the thread, want the reminders then the resolution", len(replies))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := run.e.runSlack(ctx)
+	defer func() { cancel(); stop() }()
+	click(t, srv, got[0], "U0ALICE", slack.ActionAcknowledge, id)
+	eventually(t, "the acknowledgement is recorded", func() bool {
+		inc, _, _ := s.GetIncident(id)
+		return inc.AckBy == "U0ALICE" && !inc.AckAt.IsZero()
+	})
+	click(t, srv, got[0], "U0BOB", slack.ActionNotAnomaly, id)
+	eventually(t, "the feedback is recorded", func() bool {
+		inc, _, _ := s.GetIncident(id)
+		return inc.Feedback == state.NotAnomaly && inc.FeedbackBy == "U0BOB"
+	})
+	rs, err := s.ExcludedRanges("orders", hour(-24), hour(24), true)
+	check(t, err)
+	if len(rs) != 1 || !rs[0].Start.Equal(hour(0)) || !rs[0].End.Equal(hour(3)) {
+		t.Errorf("ExcludedRanges = %+v, want the incident's buckets [%s, %s)", rs, hour(0), hour(3))
+	}
+	if rs, _ := s.ExcludedRanges("orders", hour(-24), hour(24), false); len(rs) != 0 {
+		t.Errorf("ExcludedRanges without not-anomaly spans = %+v, want none", rs)
+	}
+}
+
+// click sends a button click on m over Socket Mode and waits for its
+// acknowledgement.
+func click(t *testing.T, srv *slacktest.Server, m slacktest.Message, user, action, value string) {
+	t.Helper()
+	payload := map[string]any{
+		"type":      "block_actions",
+		"user":      map[string]any{"id": user, "name": strings.ToLower(user)},
+		"channel":   map[string]any{"id": m.Channel, "name": "alerts"},
+		"container": map[string]any{"type": "message", "message_ts": m.TS, "channel_id": m.Channel},
+		"message": map[string]any{"type": "message", "ts": m.TS, "text": m.Text,
+			"blocks": json.RawMessage(m.Blocks), "metadata": json.RawMessage(m.Metadata)},
+		"actions": []map[string]any{{"type": "button", "action_id": action, "block_id": "vigil_actions",
+			"value": value, "action_ts": "1772463120.000001"}},
+	}
+	env, err := srv.Interact(payload, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitAck(env, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
