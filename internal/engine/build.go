@@ -31,7 +31,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 	}
 	rules := make([]Rule, 0, len(cfg.Metrics))
 	for _, m := range cfg.Metrics {
-		r, err := buildRule(cfg, m, srcs, nots)
+		r, err := buildRule(cfg, m, srcs, nots, opts)
 		if errors.Is(err, errReported) {
 			continue
 		}
@@ -79,13 +79,13 @@ func buildHistory(cfg *config.Config, srcs map[string]sources.Source) (*historyW
 var errReported = errors.New("reported")
 
 // buildRule puts together one metric's rule.
-func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Source, nots map[string]notifiers.Notifier) (Rule, error) {
+func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Source, nots map[string]notifiers.Notifier, opts Options) (Rule, error) {
 	var errs []error
 	src, opened := srcs[m.Source]
 	if _, known := cfg.Sources[m.Source]; !known {
 		errs = append(errs, fmt.Errorf("source: no source named %q", m.Source))
 	}
-	det, desc, err := methods.Build(m)
+	det, desc, err := methods.Build(m, baselineOptions(opts.Store, m, opts.Logger)...)
 	if err != nil {
 		errs = append(errs, err) // it names the detect setting
 	}

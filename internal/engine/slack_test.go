@@ -30,7 +30,7 @@ type slackRun struct {
 // startSlackEngine builds the Slack notifier from cfg through
 // buildNotifiers, an engine whose rule orders follows pattern and an outbox
 // that delivers, all stopped when the test ends.
-func startSlackEngine(t *testing.T, s *state.Store, srv *slacktest.Server, pattern string) slackRun {
+func startSlackEngine(t *testing.T, s *state.Store, srv *slacktest.Server, pattern string, mod ...func(*config.Notifier)) slackRun {
 	t.Helper()
 	r := lifecycleRule(patternSource(pattern), config.Alerting{ResolveAfter: 2, Renotify: time.Hour, CatchUp: 24, FailingAfter: 3}, 1)
 	cfg := &config.Config{
@@ -38,6 +38,11 @@ func startSlackEngine(t *testing.T, s *state.Store, srv *slacktest.Server, patte
 		Notifiers: map[string]config.Notifier{"team": {Name: "team", Type: "slack", Token: testBotToken,
 			AppToken: testAppToken, Channel: "#alerts", Chart: "native"}},
 		Metrics: []config.Metric{r.Metric},
+	}
+	for _, f := range mod {
+		nc := cfg.Notifiers["team"]
+		f(&nc)
+		cfg.Notifiers["team"] = nc
 	}
 	nots, sides, errs := buildNotifiers(cfg, Options{Store: s, SlackAPIURL: srv.APIURL()}.withDefaults())
 	if len(errs) > 0 || len(sides) != 1 || sides[0].listener == nil {
@@ -160,5 +165,68 @@ func click(t *testing.T, srv *slacktest.Server, m slacktest.Message, user, actio
 	}
 	if err := srv.WaitAck(env, 10*time.Second); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSlackSnoozeHoldsReminders: "Snooze until it recovers" pressed in
+// Slack holds the incident's reminders, not its resolution, and a
+// recovered incident is no longer snoozed.
+func TestSlackSnoozeHoldsReminders(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	s := openStore(t)
+	const pattern = "AAA.."
+	id := state.IncidentID("orders", "", hour(0))
+	run := startSlackEngine(t, s, srv, pattern)
+	run.judge(t, s, 0)
+	top := srv.TopLevel(alertsID)
+	if len(top) != 1 {
+		t.Fatalf("%d top-level messages, want 1", len(top))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := run.e.runSlack(ctx)
+	defer func() { cancel(); stop() }()
+	click(t, srv, top[0], "U0ALICE", slack.ActionSnoozeRecover, id)
+	eventually(t, "the snooze is recorded", func() bool {
+		inc, _, _ := s.GetIncident(id)
+		return inc.SnoozeUntilRecovery
+	})
+	notes := len(srv.Replies(alertsID, top[0].TS)) // the listener notes the snooze in the thread
+	for b := 1; b < len(pattern); b++ {
+		run.judge(t, s, b)
+	}
+	replies := srv.Replies(alertsID, top[0].TS)
+	if len(replies) != notes+1 || !strings.HasPrefix(replies[len(replies)-1].Text, "*Resolved") {
+		for _, r := range replies {
+			t.Logf("reply: %s", r.Text)
+		}
+		t.Errorf("%d replies after the snooze, want only the resolution", len(replies)-notes)
+	}
+	inc, _, err := s.GetIncident(id)
+	check(t, err)
+	if inc.State != state.Resolved || inc.SnoozeUntilRecovery {
+		t.Errorf("incident %s, snoozed until recovery %v; want resolved and no longer snoozed", inc.State, inc.SnoozeUntilRecovery)
+	}
+}
+
+// TestSlackDigestOnSchedule: with digest_only the incident gets no message
+// of its own, and the digest posted on its schedule lists it.
+func TestSlackDigestOnSchedule(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	s := openStore(t)
+	run := startSlackEngine(t, s, srv, "AA", func(nc *config.Notifier) {
+		nc.Digest, nc.DigestOnly = "@every 1s", true
+	})
+	run.judge(t, s, 0)
+	if got := srv.TopLevel(alertsID); len(got) != 0 {
+		t.Fatalf("digest only: %d messages before the digest, want none", len(got))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := run.e.runSlack(ctx)
+	defer func() { cancel(); stop() }()
+	eventually(t, "the digest is posted", func() bool { return len(srv.TopLevel(alertsID)) > 0 })
+	if got := srv.TopLevel(alertsID)[0]; !strings.Contains(got.Text, "1 incident") || !strings.Contains(got.Text, "Orders up 50%") {
+		t.Errorf("digest %q, want it to list the one incident", got.Text)
 	}
 }
