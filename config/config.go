@@ -102,7 +102,10 @@ type Metric struct {
 	Owner       string
 	Runbook     string
 	Unit        string
-	Source      string
+	// SlackChannel sends this metric's alerts to its own channel on every
+	// Slack notifier it notifies, over their channel and channel_by_severity.
+	SlackChannel string
+	Source       string
 	// Structured form.
 	Table       string
 	Timestamp   string

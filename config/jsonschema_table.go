@@ -151,6 +151,7 @@ var metricOwnDoc = []keyDoc{
 	{key: "description", kind: kString, desc: "what the metric is, shown in alerts"},
 	{key: "owner", kind: kString, desc: "who to ask, e.g. @growth-oncall"},
 	{key: "runbook", kind: kString, desc: "link shown in alerts"},
+	{key: "slack_channel", kind: kString, desc: "channel of this metric's alerts on its Slack notifiers, over theirs"},
 	{key: "unit", kind: kString, desc: "unit of the value, e.g. EUR, %"},
 	{key: "source", kind: kString, desc: "where to query (default defaults.source)"},
 	{key: "table", kind: kString, desc: "table or view"},

@@ -24,6 +24,23 @@ func checkChannel(sc *scope, key, ch string) {
 	}
 }
 
+// checkSlackChannel checks a metric's slack_channel, which only its Slack
+// notifiers read.
+func (c *metricChecker) checkSlackChannel(m *rawMetric) {
+	if !m.sc.has("slack_channel") {
+		return
+	}
+	checkChannel(m.sc, "slack_channel", m.SlackChannel)
+	for _, name := range m.Notify {
+		if c.cfg.Notifiers[name].Type == "slack" {
+			return
+		}
+	}
+	if !m.sc.bad["notify"] {
+		m.sc.errorf("slack_channel", "has no effect: none of this metric's notifiers is a Slack notifier")
+	}
+}
+
 // checkSlack checks the Slack notifier's keys beyond channel and token, and
 // returns nt with the defaults filled in.
 func checkSlack(sc *scope, nt Notifier) Notifier {

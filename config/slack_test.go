@@ -117,3 +117,40 @@ func TestSlackKeysOnOtherTypes(t *testing.T) {
 		t.Fatalf("LoadFS() error = %v, want digest refused", err)
 	}
 }
+
+// TestMetricSlackChannel checks a metric's slack_channel: kept when one of
+// its notifiers is Slack, refused where no Slack notifier would read it.
+func TestMetricSlackChannel(t *testing.T) {
+	setSecrets(t)
+	const notifiers = "notifiers:\n  s: {type: slack, channel: '#a', token: '${SLACK_BOT_TOKEN}'}\n  out: {type: console}\n"
+	tests := []struct {
+		name, metric, want string // want: an error, or "" to load
+	}{
+		{"slack notifier", "{name: m, table: t, timestamp: ts, value: count(), notify: [s, out], slack_channel: '#growth'}", ""},
+		{"console only", "{name: m, table: t, timestamp: ts, value: count(), notify: [out], slack_channel: '#growth'}",
+			"slack_channel: has no effect: none of this metric's notifiers is a Slack notifier"},
+		{"bad channel", "{name: m, table: t, timestamp: ts, value: count(), notify: [s], slack_channel: 'a b'}",
+			"slack_channel: must be a channel name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"vigil.yaml":   {Data: []byte("sources: {local: {type: duckdb}}\n" + notifiers)},
+				"rules/m.yaml": {Data: []byte("metrics:\n  - " + tt.metric + "\n")},
+			}
+			cfg, err := LoadFS(fsys, "vigil.yaml")
+			if tt.want != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("LoadFS() error = %v, want one containing %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("LoadFS() error = %v", err)
+			}
+			if got := cfg.Metrics[0].SlackChannel; got != "#growth" {
+				t.Errorf("SlackChannel = %q, want #growth", got)
+			}
+		})
+	}
+}

@@ -32,7 +32,14 @@ type slackRun struct {
 // that delivers, all stopped when the test ends.
 func startSlackEngine(t *testing.T, s *state.Store, srv *slacktest.Server, pattern string, mod ...func(*config.Notifier)) slackRun {
 	t.Helper()
+	return startSlackRule(t, s, srv, pattern, "", mod...)
+}
+
+// startSlackRule is startSlackEngine with the rule's slack_channel.
+func startSlackRule(t *testing.T, s *state.Store, srv *slacktest.Server, pattern, channel string, mod ...func(*config.Notifier)) slackRun {
+	t.Helper()
 	r := lifecycleRule(patternSource(pattern), config.Alerting{ResolveAfter: 2, Renotify: time.Hour, CatchUp: 24, FailingAfter: 3}, 1)
+	r.Metric.SlackChannel = channel
 	cfg := &config.Config{
 		File: "vigil.yaml",
 		Notifiers: map[string]config.Notifier{"team": {Name: "team", Type: "slack", Token: testBotToken,
@@ -228,5 +235,19 @@ func TestSlackDigestOnSchedule(t *testing.T) {
 	eventually(t, "the digest is posted", func() bool { return len(srv.TopLevel(alertsID)) > 0 })
 	if got := srv.TopLevel(alertsID)[0]; !strings.Contains(got.Text, "1 incident") || !strings.Contains(got.Text, "Orders up 50%") {
 		t.Errorf("digest %q, want it to list the one incident", got.Text)
+	}
+}
+
+// TestSlackRuleChannel: a rule's slack_channel wins over the notifier's
+// channel.
+func TestSlackRuleChannel(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	srv.AddChannel(slacktest.Channel{ID: "C0GROWTH1", Name: "growth", Member: true})
+	s := openStore(t)
+	run := startSlackRule(t, s, srv, "A", "#growth")
+	run.judge(t, s, 0)
+	if a, g := len(srv.TopLevel(alertsID)), len(srv.TopLevel("C0GROWTH1")); a != 0 || g != 1 {
+		t.Errorf("messages: %d in #alerts, %d in #growth; want the one in #growth", a, g)
 	}
 }
