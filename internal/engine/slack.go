@@ -37,8 +37,8 @@ type slackSide struct {
 }
 
 // buildSlack builds the Slack notifier nc: threads kept in the store when
-// there is one, a digest when it has a schedule, and a listener for its
-// buttons when it has an app token and there is a store to act on.
+// there is one, and, when there is (vigil run), a digest when it has a
+// schedule and a listener for its buttons when it has an app token.
 func buildSlack(cfg *config.Config, nc config.Notifier, opts Options) (notifiers.Notifier, *slackSide, error) {
 	log := opts.Logger.With("notifier", nc.Name)
 	so := SlackOptions(nc, cfg.File)
@@ -54,7 +54,7 @@ func buildSlack(cfg *config.Config, nc config.Notifier, opts Options) (notifiers
 	}
 	side := &slackSide{name: nc.Name, schedule: nc.Digest, loc: defaultsZone(cfg)}
 	var out notifiers.Notifier = n
-	if nc.Digest != "" {
+	if nc.Digest != "" && opts.Store != nil { // vigil once has no schedule to flush on: it posts
 		side.digest = slack.NewDigest(n, nc.DigestOnly)
 		out = digested{Digest: side.digest, next: n}
 	}

@@ -251,3 +251,27 @@ func TestSlackRuleChannel(t *testing.T) {
 		t.Errorf("messages: %d in #alerts, %d in #growth; want the one in #growth", a, g)
 	}
 }
+
+// TestSlackWithoutStore: without a store (vigil once) a Slack notifier
+// posts each alert, even with digest_only, and has no listener.
+func TestSlackWithoutStore(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	cfg := &config.Config{Notifiers: map[string]config.Notifier{"team": {Name: "team", Type: "slack", Token: testBotToken,
+		AppToken: testAppToken, Channel: "#alerts", Digest: "0 9 * * *", DigestOnly: true}}}
+	nots, sides, errs := buildNotifiers(cfg, Options{SlackAPIURL: srv.APIURL()}.withDefaults())
+	if len(errs) > 0 || len(sides) != 1 || sides[0].listener != nil || sides[0].digest != nil {
+		t.Fatalf("buildNotifiers() = %v, errors %v; want a notifier without listener or digest", sides, errs)
+	}
+	a := notifiers.Alert{ID: "orders/", State: notifiers.Firing, Rule: "orders", Time: hour(0), Granularity: time.Hour,
+		Location: time.UTC, Value: 150, Expected: 100, Lower: 90, Upper: 110, Score: 0.9}
+	if _, err := nots["team"].Notify(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nots["team"].Notify(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.TopLevel(alertsID); len(got) != 1 {
+		t.Errorf("%d top-level messages, want 1 (threads kept in memory)", len(got))
+	}
+}
