@@ -12,6 +12,24 @@ import (
 // waits before it connects again.
 const listenerRetry = 10 * time.Second
 
+// takeDigests moves what the digests of old collected into the digests of
+// e's Slack notifiers of the same names, so that a reload loses no
+// incident from the next digest.
+func (e *Engine) takeDigests(old *Engine) {
+	if old == nil {
+		return
+	}
+	prev := map[string]*slackSide{}
+	for _, s := range old.slack {
+		prev[s.name] = s
+	}
+	for _, s := range e.slack {
+		if p := prev[s.name]; p != nil && p.digest != nil && s.digest != nil {
+			s.digest.Take(p.digest)
+		}
+	}
+}
+
 // runSlack starts what runs beside the engine's Slack notifiers: each
 // button listener, and each digest flushed on its schedule. The returned
 // function stops them and waits until they have stopped.

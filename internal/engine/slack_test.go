@@ -275,3 +275,24 @@ func TestSlackWithoutStore(t *testing.T) {
 		t.Errorf("%d top-level messages, want 1 (threads kept in memory)", len(got))
 	}
 }
+
+// TestSlackDigestSurvivesReload: the engine a reload builds takes over
+// what the old engine's digest collected.
+func TestSlackDigestSurvivesReload(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	s := openStore(t)
+	digestOnly := func(nc *config.Notifier) { nc.Digest, nc.DigestOnly = "0 9 * * *", true }
+	old := startSlackEngine(t, s, srv, "AA", digestOnly)
+	old.judge(t, s, 0)
+	cur := startSlackEngine(t, s, srv, "AA", digestOnly)
+	cur.e.takeDigests(old.e)
+	check(t, old.e.slack[0].digest.Flush(context.Background(), hour(3)))
+	if got := srv.TopLevel(alertsID); len(got) != 0 {
+		t.Fatalf("the old digest posted %d messages, want none: it handed its incidents over", len(got))
+	}
+	check(t, cur.e.slack[0].digest.Flush(context.Background(), hour(3)))
+	if got := srv.TopLevel(alertsID); len(got) != 1 || !strings.Contains(got[0].Text, "1 incident") {
+		t.Errorf("digests after the reload %+v, want one listing the incident", got)
+	}
+}
