@@ -198,7 +198,15 @@ func TestSlackSnoozeHoldsReminders(t *testing.T) {
 		inc, _, _ := s.GetIncident(id)
 		return inc.SnoozeUntilRecovery
 	})
-	notes := len(srv.Replies(alertsID, top[0].TS)) // the listener notes the snooze in the thread
+	eventually(t, "the snooze noted in the thread", func() bool {
+		for _, r := range srv.Replies(alertsID, top[0].TS) {
+			if strings.Contains(r.Text, "Snoozed by") {
+				return true
+			}
+		}
+		return false
+	})
+	notes := len(srv.Replies(alertsID, top[0].TS))
 	for b := 1; b < len(pattern); b++ {
 		run.judge(t, s, b)
 	}
