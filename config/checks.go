@@ -22,6 +22,8 @@ var (
 	fills         = []string{"missing", "zero"}
 	sourceTypes   = []string{"duckdb", "clickhouse"}
 	notifierTypes = []string{"console", "slack", "webhook"}
+	severities    = []string{"minor", "major", "critical"}
+	chartModes    = []string{"native", "image", "none"}
 )
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)

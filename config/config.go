@@ -61,6 +61,17 @@ type Notifier struct {
 	Channel string // slack
 	Token   string // slack; from the environment, never printed
 	URL     string // webhook; may hold a token in its path, so printed as scheme and host only
+	// Slack only. AppToken (xapp-…, from the environment) turns on the
+	// buttons; empty leaves them off.
+	AppToken          string
+	ChannelBySeverity map[string]string // "minor", "major", "critical" → channel
+	Mentions          map[string]string // owner handle ("@growth-oncall") → Slack ID (S…, U…)
+	Chart             string            // "native" (default), "image" or "none"
+	Digest            string            // cron schedule of the digest; empty for none
+	DigestOnly        bool              // alerts go only into the digest
+	AllowedChannels   []string          // channels where buttons act; empty: any
+	AllowedUsers      []string          // users whose clicks act; empty with AllowedGroups: anyone
+	AllowedGroups     []string          // user groups whose members' clicks act
 	// Disabled is set when the notifier's secret (token or url) came from
 	// an environment variable that expanded to nothing, as
 	// `token: ${SLACK_BOT_TOKEN:-}` does when it is unset: vigil skips it.
@@ -91,7 +102,10 @@ type Metric struct {
 	Owner       string
 	Runbook     string
 	Unit        string
-	Source      string
+	// SlackChannel sends this metric's alerts to its own channel on every
+	// Slack notifier it notifies, over their channel and channel_by_severity.
+	SlackChannel string
+	Source       string
 	// Structured form.
 	Table       string
 	Timestamp   string

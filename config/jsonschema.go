@@ -151,6 +151,8 @@ func value(k keyDoc) map[string]any {
 		return map[string]any{"type": "array", "items": item}
 	case kObject:
 		return object(k.keys, "")
+	case kStringMap:
+		return map[string]any{"type": "object", "additionalProperties": jsString()}
 	}
 	panic(fmt.Sprintf("config: key %q has no schema kind", k.key))
 }

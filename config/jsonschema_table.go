@@ -21,6 +21,7 @@ const (
 	kMute                    // a list of {schedule, duration}
 	kMuteWindows             // a list of {days, dates, from, to}
 	kObject                  // a mapping with the keys in keyDoc.keys
+	kStringMap               // a mapping of any names to strings
 )
 
 // keyDoc is one key: its name, shape, allowed values and meaning.
@@ -58,6 +59,21 @@ var notifierDoc = []keyDoc{
 	{key: "channel", kind: kString, desc: "Slack only: #channel or channel ID"},
 	{key: "token", kind: kString, desc: "Slack only: bot token, written as ${SLACK_BOT_TOKEN}"},
 	{key: "url", kind: kString, desc: "webhook only: http(s) URL alerts are posted to"},
+	{key: "app_token", kind: kString, desc: "Slack only: app-level token (xapp-…) for the buttons, written as ${SLACK_APP_TOKEN}; empty: no buttons"},
+	{key: "channel_by_severity", kind: kObject, keys: severityDoc, desc: "Slack only: channel per severity, over channel"},
+	{key: "mentions", kind: kStringMap, desc: "Slack only: owner handle (@growth-oncall) → Slack user group (S…) or user (U…) ID"},
+	{key: "chart", kind: kString, enum: chartModes, desc: "Slack only: chart in the message (default native)"},
+	{key: "digest", kind: kString, desc: "Slack only: cron schedule of a summary message per channel"},
+	{key: "digest_only", kind: kBool, desc: "Slack only: alerts go only into the digest (needs digest)"},
+	{key: "allowed_channels", kind: kStrings, desc: "Slack only: channels where the buttons act; empty: any"},
+	{key: "allowed_users", kind: kStrings, desc: "Slack only: user IDs whose clicks act; with allowed_groups empty too: anyone"},
+	{key: "allowed_groups", kind: kStrings, desc: "Slack only: user group IDs whose members' clicks act"},
+}
+
+var severityDoc = []keyDoc{
+	{key: "minor", kind: kString, desc: "channel for minor alerts"},
+	{key: "major", kind: kString, desc: "channel for major alerts"},
+	{key: "critical", kind: kString, desc: "channel for critical alerts"},
 }
 
 var excludeDoc = []keyDoc{
@@ -142,6 +158,7 @@ var metricOwnDoc = []keyDoc{
 	{key: "description", kind: kString, desc: "what the metric is, shown in alerts"},
 	{key: "owner", kind: kString, desc: "who to ask, e.g. @growth-oncall"},
 	{key: "runbook", kind: kString, desc: "link shown in alerts"},
+	{key: "slack_channel", kind: kString, desc: "channel of this metric's alerts on its Slack notifiers, over theirs"},
 	{key: "unit", kind: kString, desc: "unit of the value, e.g. EUR, %"},
 	{key: "source", kind: kString, desc: "where to query (default defaults.source)"},
 	{key: "table", kind: kString, desc: "table or view"},

@@ -146,6 +146,28 @@ func stringList(dst *[]string) field {
 	}
 }
 
+// stringMap decodes a mapping of names to strings. An entry's problem is
+// reported at the entry, as key.name.
+func stringMap(dst *map[string]string) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		m := s.mapping(n, key)
+		if m == nil {
+			return
+		}
+		out := map[string]string{}
+		for _, p := range s.entries(m, key) {
+			k := joinKey(key, p.key)
+			s.at[k] = s.d.pos(p.v)
+			if v, ok := s.text(k, p.v, "a string", false); ok {
+				out[p.key] = v
+			} else {
+				s.bad[key] = true
+			}
+		}
+		*dst = out
+	}
+}
+
 func nested(spec fields) field {
 	return func(s *scope, key string, n *yaml.Node) { s.fields(n, key, spec) }
 }

@@ -117,7 +117,33 @@ func notifierFields(nt *Notifier) fields {
 		"channel": str(&nt.Channel),
 		"token":   secret(&nt.Token),
 		"url":     secret(&nt.URL),
+		// Slack only
+		"app_token":           secret(&nt.AppToken),
+		"channel_by_severity": nested(severityFields(&nt.ChannelBySeverity)),
+		"mentions":            stringMap(&nt.Mentions),
+		"chart":               str(&nt.Chart),
+		"digest":              str(&nt.Digest),
+		"digest_only":         boolean(&nt.DigestOnly),
+		"allowed_channels":    stringList(&nt.AllowedChannels),
+		"allowed_users":       stringList(&nt.AllowedUsers),
+		"allowed_groups":      stringList(&nt.AllowedGroups),
 	}
+}
+
+// severityFields decodes channel_by_severity: one channel per severity.
+func severityFields(dst *map[string]string) fields {
+	f := fields{}
+	for _, sev := range severities {
+		f[sev] = func(s *scope, key string, n *yaml.Node) {
+			if v, ok := s.text(key, n, "a channel", false); ok {
+				if *dst == nil {
+					*dst = map[string]string{}
+				}
+				(*dst)[sev] = v
+			}
+		}
+	}
+	return f
 }
 
 func defaultsFields(d *Defaults) fields {
@@ -182,29 +208,30 @@ func parseMetric(d *decoder, n *yaml.Node, index int) *rawMetric {
 
 func metricFields(m *rawMetric) fields {
 	return withAlerting(fields{
-		"name":         str(&m.Name),
-		"description":  str(&m.Description),
-		"owner":        str(&m.Owner),
-		"runbook":      str(&m.Runbook),
-		"unit":         str(&m.Unit),
-		"source":       str(&m.Source),
-		"table":        str(&m.Table),
-		"timestamp":    str(&m.Timestamp),
-		"value":        str(&m.Value),
-		"numerator":    str(&m.Numerator),
-		"denominator":  str(&m.Denominator),
-		"filter":       str(&m.Filter),
-		"dimensions":   stringList(&m.Dimensions),
-		"sql":          str(&m.SQL),
-		"granularity":  duration(&m.Granularity),
-		"delay":        duration(&m.Delay),
-		"schedule":     str(&m.Schedule),
-		"timezone":     str(&m.Timezone),
-		"fill":         str(&m.fill),
-		"detect":       nested(detectFields(&m.Detect)),
-		"notify":       stringList(&m.Notify),
-		"completeness": nested(completenessFields(&m.Completeness)),
-		"explain":      nested(explainFields(&m.Explain)),
+		"name":          str(&m.Name),
+		"description":   str(&m.Description),
+		"owner":         str(&m.Owner),
+		"runbook":       str(&m.Runbook),
+		"slack_channel": str(&m.SlackChannel),
+		"unit":          str(&m.Unit),
+		"source":        str(&m.Source),
+		"table":         str(&m.Table),
+		"timestamp":     str(&m.Timestamp),
+		"value":         str(&m.Value),
+		"numerator":     str(&m.Numerator),
+		"denominator":   str(&m.Denominator),
+		"filter":        str(&m.Filter),
+		"dimensions":    stringList(&m.Dimensions),
+		"sql":           str(&m.SQL),
+		"granularity":   duration(&m.Granularity),
+		"delay":         duration(&m.Delay),
+		"schedule":      str(&m.Schedule),
+		"timezone":      str(&m.Timezone),
+		"fill":          str(&m.fill),
+		"detect":        nested(detectFields(&m.Detect)),
+		"notify":        stringList(&m.Notify),
+		"completeness":  nested(completenessFields(&m.Completeness)),
+		"explain":       nested(explainFields(&m.Explain)),
 	}, &m.Alerting)
 }
 

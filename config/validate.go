@@ -165,10 +165,12 @@ func checkNotifier(n *rawNotifier) Notifier {
 	sc.check("type", checkEnum("notifier type", nt.Type, notifierTypes))
 	switch nt.Type {
 	case "console":
-		notFor(sc, "console", "other notifier types", "channel", "token", "url")
+		notFor(sc, "console", "other notifier types", append([]string{"channel", "token", "url"}, slackOnly...)...)
 	case "slack":
 		notFor(sc, "slack", "webhook", "url")
-		required(sc, "channel", nt.Channel, `set channel: "#alerts" (the bot must be invited to it)`)
+		if len(nt.ChannelBySeverity) == 0 || sc.has("channel") {
+			required(sc, "channel", nt.Channel, `set channel: "#alerts" (the bot must be invited to it)`)
+		}
 		if fromEmptyVariable(sc, "token", nt.Token) {
 			nt.Disabled = true
 		} else {
@@ -177,11 +179,10 @@ func checkNotifier(n *rawNotifier) Notifier {
 		if sc.has("token") && sc.literal["token"] {
 			sc.errorf("token", "is written in the file; take it from the environment: token: ${SLACK_BOT_TOKEN}")
 		}
-		if sc.has("channel") && strings.ContainsAny(nt.Channel, " \t") {
-			sc.errorf("channel", "must be a channel name such as #alerts or an ID such as C0123456, got %q", nt.Channel)
-		}
+		checkChannel(sc, "channel", nt.Channel)
+		nt = checkSlack(sc, nt)
 	case "webhook":
-		notFor(sc, "webhook", "slack", "channel", "token")
+		notFor(sc, "webhook", "slack", append([]string{"channel", "token"}, slackOnly...)...)
 		if fromEmptyVariable(sc, "url", nt.URL) {
 			nt.Disabled = true
 		} else {

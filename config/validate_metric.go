@@ -33,6 +33,7 @@ func (c *metricChecker) check(m *rawMetric) Metric {
 	checkMethod(m)
 	c.resolveSource(m)
 	c.resolveNotify(m)
+	c.checkSlackChannel(m)
 	m.sc.check("fill", checkEnum("fill", m.fill, fills))
 	m.FillZero = m.fill == "zero"
 	checkDimensions(m)

@@ -132,7 +132,9 @@ func checkNotifier(ctx context.Context, nc config.Notifier, log *slog.Logger, sl
 		if nc.Disabled || nc.Token == "" {
 			return "skip", "its token is empty, so it is skipped", nil
 		}
-		n, err := slack.New(slack.Options{Token: nc.Token, Channel: nc.Channel, Logger: log, APIURL: slackAPI})
+		so := engine.SlackOptions(nc, "")
+		so.Logger, so.APIURL = log, slackAPI
+		n, err := slack.New(so)
 		if err != nil {
 			return "", "", err
 		}

@@ -75,16 +75,22 @@ func TestCheckNotifierSlack(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	tests := []struct {
 		name, token, channel string
+		critical             string // channel_by_severity.critical
 		wantStatus, wantErr  string
 	}{
-		{"works", token, "#alerts", "ok", ""},
-		{"bad token", "xoxb-wrong-SECRET", "#alerts", "", "token"},
-		{"not a member", token, "#elsewhere", "", "invite"},
-		{"empty token", "", "#alerts", "skip", ""},
+		{"works", token, "#alerts", "", "ok", ""},
+		{"bad token", "xoxb-wrong-SECRET", "#alerts", "", "", "token"},
+		{"not a member", token, "#elsewhere", "", "", "invite"},
+		{"severity channel only", token, "", "#alerts", "ok", ""},
+		{"severity channel not a member", token, "#alerts", "#elsewhere", "", "invite"},
+		{"empty token", "", "#alerts", "", "skip", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			nc := config.Notifier{Name: "chat", Type: "slack", Token: tt.token, Channel: tt.channel}
+			if tt.critical != "" {
+				nc.ChannelBySeverity = map[string]string{"critical": tt.critical}
+			}
 			status, msg, err := checkNotifier(context.Background(), nc, log, fake.APIURL())
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "SECRET") {

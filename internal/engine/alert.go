@@ -69,6 +69,7 @@ func newAlert(r Rule, res Result, p detector.Point) notifiers.Alert {
 		Description: m.Description,
 		Owner:       m.Owner,
 		Runbook:     m.Runbook,
+		Channel:     m.SlackChannel,
 		Unit:        m.Unit,
 		Method:      method,
 		Sensitivity: m.Detect.Sensitivity,

@@ -24,7 +24,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 	for name, ps := range opened {
 		srcs[name] = ps.src
 	}
-	nots, notErrs := buildNotifiers(cfg, opts)
+	nots, sides, notErrs := buildNotifiers(cfg, opts)
 	errs := append(srcErrs, notErrs...)
 	hw, err := buildHistory(cfg, srcs)
 	if err != nil {
@@ -32,7 +32,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 	}
 	rules := make([]Rule, 0, len(cfg.Metrics))
 	for _, m := range cfg.Metrics {
-		r, err := buildRule(cfg, m, srcs, nots)
+		r, err := buildRule(cfg, m, srcs, nots, opts)
 		if errors.Is(err, errReported) {
 			continue
 		}
@@ -48,6 +48,7 @@ func Build(ctx context.Context, cfg *config.Config, opts Options) (*Engine, erro
 	}
 	e := New(rules, opts)
 	e.historyWriter = hw
+	e.slack = sides
 	e.sources = opened
 	e.pooled = opts.Sources != nil
 	e.closers = closers // all of them unless pooled: then Close leaves them to the pool
@@ -79,13 +80,13 @@ func buildHistory(cfg *config.Config, srcs map[string]sources.Source) (*historyW
 var errReported = errors.New("reported")
 
 // buildRule puts together one metric's rule.
-func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Source, nots map[string]notifiers.Notifier) (Rule, error) {
+func buildRule(cfg *config.Config, m config.Metric, srcs map[string]sources.Source, nots map[string]notifiers.Notifier, opts Options) (Rule, error) {
 	var errs []error
 	src, opened := srcs[m.Source]
 	if _, known := cfg.Sources[m.Source]; !known {
 		errs = append(errs, fmt.Errorf("source: no source named %q", m.Source))
 	}
-	det, desc, err := methods.Build(m)
+	det, desc, err := methods.Build(m, baselineOptions(opts.Store, m, opts.Logger)...)
 	if err != nil {
 		errs = append(errs, err) // it names the detect setting
 	}

@@ -13,12 +13,23 @@ import (
 
 // buildNotifiers builds every notifier of cfg, each wrapped so that its
 // errors name it. A notifier that is skipped maps to nil.
-func buildNotifiers(cfg *config.Config, opts Options) (map[string]notifiers.Notifier, []error) {
+func buildNotifiers(cfg *config.Config, opts Options) (map[string]notifiers.Notifier, []*slackSide, []error) {
 	nots := map[string]notifiers.Notifier{}
+	var sides []*slackSide
 	var errs []error
 	for _, name := range sortedKeys(cfg.Notifiers) {
 		nc := cfg.Notifiers[name]
-		n, err := buildNotifier(nc, opts)
+		var n notifiers.Notifier
+		var err error
+		if nc.Type == "slack" && !nc.Disabled && nc.Token != "" {
+			var side *slackSide
+			n, side, err = buildSlack(cfg, nc, opts)
+			if side != nil {
+				sides = append(sides, side)
+			}
+		} else {
+			n, err = buildNotifier(nc, opts)
+		}
 		if err != nil {
 			errs = append(errs, located(nc.Pos, fmt.Errorf("notifier %q: %w", name, err)))
 			continue
@@ -28,12 +39,13 @@ func buildNotifiers(cfg *config.Config, opts Options) (map[string]notifiers.Noti
 		}
 		nots[name] = named(name, n)
 	}
-	return nots, errs
+	return nots, sides, errs
 }
 
 // buildNotifier returns nil, nil for a notifier left unconfigured on
 // purpose (an empty token or URL, as when its environment variable is
-// unset), after a warning.
+// unset), after a warning. A configured Slack notifier is built by
+// buildSlack.
 func buildNotifier(nc config.Notifier, opts Options) (notifiers.Notifier, error) {
 	switch nc.Type {
 	case "console":
@@ -47,10 +59,7 @@ func buildNotifier(nc config.Notifier, opts Options) (notifiers.Notifier, error)
 			opts.Logger.Warn("notifier skipped: its "+key+" is empty", "notifier", nc.Name, "type", nc.Type)
 			return nil, nil
 		}
-		if nc.Type == "webhook" {
-			return buildWebhook(nc, opts)
-		}
-		return nil, fmt.Errorf("type %q is not supported yet; use console, or leave its %s empty to skip it", nc.Type, key)
+		return buildWebhook(nc, opts)
 	}
 	return nil, fmt.Errorf("type %q: want console, slack or webhook", nc.Type)
 }

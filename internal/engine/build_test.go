@@ -46,7 +46,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 	want := []string{
 		`vigil.yaml:2:3: source "odd": type "oracle": want duckdb or clickhouse`,
 		`vigil.yaml:3:3: source "ch": tls.ca_file:`,
-		`vigil.yaml:5:3: notifier "growth": type "slack" is not supported yet`,
+		`vigil.yaml:5:3: notifier "growth": no channel: set channel, or channel_by_severity`,
 		`vigil.yaml:7:3: notifier "hook": webhook: url: not an http(s) URL with a host`,
 		`vigil.yaml:8:3: notifier "nowhere": type "pager"`,
 		`vigil.yaml:11:3: metric "signups": source: no source named "missing"`,

@@ -91,6 +91,9 @@ type Options struct {
 	// Sources, when set, lends Build the sources it already holds open
 	// with the same settings, and keeps the ones Build opens; see Pool.
 	Sources *Pool
+	// SlackAPIURL is Slack's Web API base URL; tests set it to a fake
+	// Slack. Empty means Slack's own.
+	SlackAPIURL string
 }
 
 func (o Options) withDefaults() Options {
@@ -128,6 +131,7 @@ type Engine struct {
 	historyWriter *historyWriter          // where incident history goes; nil when off
 	sources       map[string]pooledSource // every source, for a Pool to adopt
 	pooled        bool                    // the sources belong to a Pool, not to Close
+	slack         []*slackSide            // digests and button listeners of the Slack notifiers
 }
 
 // New returns an Engine for rules, which it evaluates in the given order.

@@ -185,7 +185,7 @@ func ruleAlert(r Rule, st notifiers.State, now time.Time, reason string) notifie
 	m := r.Metric
 	return notifiers.Alert{
 		ID: "rule:" + m.Name, State: st, Rule: m.Name, Description: m.Description, Owner: m.Owner,
-		Runbook: m.Runbook, Method: r.Method, Time: now, Granularity: m.Granularity, Location: location(m),
+		Runbook: m.Runbook, Channel: m.SlackChannel, Method: r.Method, Time: now, Granularity: m.Granularity, Location: location(m),
 		Value: nanValue, Expected: nanValue, Lower: nanValue, Upper: nanValue, Score: nanValue, Reason: reason,
 	}
 }

@@ -133,6 +133,7 @@ func (pol policy) step(cur *state.Incident, p detector.Point, recent func() *sta
 	inc.NormalStreak++
 	if inc.NormalStreak >= pol.resolveAfter {
 		inc.State, inc.ResolvedAt = state.Resolved, b
+		inc.SnoozeUntilRecovery = false // it recovered: a re-open is news again
 		return inc, resolved
 	}
 	return inc, none

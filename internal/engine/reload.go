@@ -63,6 +63,7 @@ type Daemon struct {
 	cur   *Engine
 	cfg   *config.Config
 	sched *scheduler
+	slack func()          // stops the Slack listeners and digests of cur
 	ctx   context.Context // the run's root, for scheduled evaluations
 	ready atomic.Bool
 }
@@ -145,6 +146,9 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.ctx = ctx
 	sched, err := d.cur.start(ctx, nil)
 	d.sched = sched
+	if err == nil {
+		d.slack = d.cur.runSlack(ctx)
+	}
 	d.mu.Unlock()
 	if err != nil {
 		stopOut()
@@ -173,6 +177,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan struct{}) error {
 	d.log.Info("stopping: waiting for evaluations in flight")
 	d.mu.Lock()
 	d.sched.stop()
+	d.slack()
 	d.mu.Unlock()
 	d.log.Info("stopping: finishing deliveries", "timeout", d.opts.ShutdownTimeout)
 	stopOut()
@@ -219,6 +224,9 @@ func (d *Daemon) reload(ctx context.Context) error {
 		d.forget(old, name)
 	}
 	if d.sched != nil {
+		d.slack() // the old notifiers' listeners and digests
+		e.takeDigests(old)
+		d.slack = e.runSlack(d.ctx)
 		sched, err := e.start(d.ctx, append(append([]string{}, added...), changed...))
 		if err != nil {
 			return err // cannot happen: build checked the schedules

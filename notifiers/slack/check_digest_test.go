@@ -114,3 +114,26 @@ func TestDigestKeepsWhatFailed(t *testing.T) {
 		t.Errorf("the incident was not carried to the next digest: %d messages", len(top))
 	}
 }
+
+// TestDigestTake: a digest built by a reload takes over what the old one
+// collected, and the old one is left empty.
+func TestDigestTake(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	old := NewDigest(f.n, true)
+	if _, err := old.Notify(ctx, riseAlert()); err != nil {
+		t.Fatal(err)
+	}
+	cur := NewDigest(f.n, true)
+	cur.Take(old)
+	if err := old.Flush(ctx, t0.Add(24*time.Hour)); err != nil || len(f.srv.TopLevel(alertsID)) != 0 {
+		t.Fatalf("the old digest still posted (err %v)", err)
+	}
+	if err := cur.Flush(ctx, t0.Add(24*time.Hour)); err != nil {
+		t.Fatalf("Flush = %v", err)
+	}
+	top := f.srv.TopLevel(alertsID)
+	if len(top) != 1 || !strings.Contains(top[0].Blocks, "vigil digest: 1 incident") {
+		t.Errorf("digests %+v, want one listing the incident", top)
+	}
+}

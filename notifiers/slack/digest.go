@@ -96,6 +96,27 @@ func (d *Digest) Flush(ctx context.Context, now time.Time) error {
 	return d.n.redact(errors.Join(errs...))
 }
 
+// Take moves what old collected since its last flush into d, so that a
+// config reload, which builds new notifiers, loses no incident from the
+// next digest. Incidents d already holds win.
+func (d *Digest) Take(old *Digest) {
+	if old == nil || old == d {
+		return
+	}
+	old.mu.Lock()
+	pending, since := old.incidents, old.since
+	old.incidents = map[string]map[string]*digested{}
+	old.mu.Unlock()
+	for _, ch := range sortedChannels(pending) {
+		d.restore(ch, pending[ch])
+	}
+	d.mu.Lock()
+	if d.since.IsZero() || (!since.IsZero() && since.Before(d.since)) {
+		d.since = since
+	}
+	d.mu.Unlock()
+}
+
 func (d *Digest) restore(ch string, items map[string]*digested) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -21,6 +21,7 @@ type socket struct {
 	ackCh  chan string
 	seq    int
 	closed bool
+	conns  int // connections that got their hello
 }
 
 func newSocket() *socket {
@@ -47,6 +48,9 @@ func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
 	first := sk.conn == nil
 	sk.conn = conn
 	err = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+	if err == nil {
+		sk.conns++
+	}
 	sk.mu.Unlock()
 	if err != nil {
 		return
@@ -99,6 +103,14 @@ func (s *Server) Interact(payload any, timeout time.Duration) (string, error) {
 	return id, sk.conn.WriteJSON(map[string]any{
 		"type": "interactive", "envelope_id": id, "payload": json.RawMessage(raw), "accepts_response_payload": false,
 	})
+}
+
+// Connections is how many Socket Mode connections were opened so far;
+// Interact sends on the latest.
+func (s *Server) Connections() int {
+	s.sock.mu.Lock()
+	defer s.sock.mu.Unlock()
+	return s.sock.conns
 }
 
 // WaitAck waits up to timeout for the client to acknowledge the envelope.
