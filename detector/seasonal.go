@@ -100,7 +100,7 @@ func seasonalCheckGuards(g Guards) []error {
 // most of the history the rule asked for, and at least three, the smallest
 // sample whose median and MAD survive one outlying season.
 func (m Seasonal) need() int {
-	return max(seasonalMinSeasons, (m.Seasons+1)/2)
+	return seasonalMinSeasons
 }
 
 // Detect judges s.Values[from:] against their seasonal baselines. It returns
@@ -154,7 +154,9 @@ func (r *seasonalRun) judge(s Series, from int, g Guards, pts []Point) {
 			p.Time = t
 			t = t.Add(s.Step)
 		}
+		r.res.at(i)
 		expected, scale, ok := r.baseline(i)
+		r.res.slide(i)
 		if !ok {
 			p.Expected, p.Lower, p.Upper = math.NaN(), math.NaN(), math.NaN()
 			continue
