@@ -103,6 +103,39 @@ func (m Seasonal) need() int {
 	return seasonalMinSeasons
 }
 
+// History returns how far before a judged bucket Detect reads, on a series
+// of the given step: the residual window of the scale and its block, the
+// recent days of the daily correction, the Seasons past slots of each of
+// those buckets (and an hour for a daylight-saving shift), and with a level
+// adjustment the growth window before the oldest slot. A series that starts
+// this far before the first judged bucket gets the same verdicts as a
+// longer one; with less, the earliest errors of the window come from fewer
+// slots and the growth of the oldest ones is extrapolated, which is sound
+// but may change a verdict near the threshold. It is 0 for a step that does
+// not divide the period.
+func (m Seasonal) History(step time.Duration) time.Duration {
+	if step <= 0 || m.Period%step != 0 {
+		return 0
+	}
+	s := Series{Step: step}
+	p, block := int(m.Period/step), seasonalBlock(s)
+	wg := seasonalGrowthWindow(s, p)
+	back := seasonalWindow(s, p) + block - 1 // the first residual before a judged bucket
+	if m.Daily > 0 {
+		back += (m.Daily + 1) * max(1, int(24*time.Hour/step))
+	}
+	slots := m.Seasons * p
+	if !s.Calendar() {
+		slots += int((time.Hour + step - 1) / step)
+	}
+	if m.resolveLevel(wg) != LevelNone {
+		// the growth of the oldest slot: its block and the window before it,
+		// of pairs a season apart
+		slots = max(slots, (m.Seasons-1)*p+block-1+wg+p)
+	}
+	return time.Duration(back+slots) * step
+}
+
 // Detect judges s.Values[from:] against their seasonal baselines. It returns
 // an error wrapping ErrNotEnoughData when even the last bucket has fewer
 // than the needed past seasons behind it.
