@@ -203,10 +203,23 @@ func (res *seasonalResiduals) groups(vals []float64, p int) {
 	}
 }
 
-// seasonalLog is log2(v) in 1/1024ths, rounded.
+// seasonalLog is log2(v) in 1/1024ths for v > 0: the binary exponent and
+// the log of the middle of the mantissa's top-ten-bit bin (seasonalLogs),
+// within 1.25/1024 of an octave (0.09%).
 func seasonalLog(v float64) int64 {
-	return int64(math.Round(math.Log2(v) * 1024))
+	bits := math.Float64bits(v)
+	e := int64(bits>>52&0x7ff) - 1023
+	return e<<10 + int64(seasonalLogs[bits>>42&0x3ff])
 }
+
+// seasonalLogs[k] is log2 of the middle of [1+k/1024, 1+(k+1)/1024) in
+// 1/1024ths, rounded.
+var seasonalLogs = func() (t [1024]int16) {
+	for k := range t {
+		t[k] = int16(math.Round(math.Log2(1+(float64(k)+0.5)/1024) * 1024))
+	}
+	return t
+}()
 
 // add adds bucket t's errors to the windows, remove removes them.
 func (res *seasonalResiduals) add(t int) {
