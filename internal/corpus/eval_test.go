@@ -80,7 +80,7 @@ const defaultMethod = "seasonal"
 //	holtwinters          0.678  0.637  0.029              0.61
 //	holtwinters-daily    0.458  0.479  0.011              0.43
 //	holtwinters-low      0.803  0.739  0.036              0.73
-//	seasonal             0.852  0.862  0.024              0.80
+//	seasonal             0.855  0.862  0.024              0.80
 //	seasonal-daily       0.542  0.564  0.048              0.44
 //	seasonal-low         0.750  0.812  0.030              0.69
 //	stl                  0.399  0.358  0.041              0.31
