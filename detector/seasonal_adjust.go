@@ -13,21 +13,22 @@ type LevelAdjust uint8
 
 // Level adjustments. Before its median is taken, the past slot s seasons
 // back is moved by how much the metric has grown since: the growth over one
-// season is the median, over the season of buckets before a bucket, of each
-// value's ratio to (or difference from) the same slot a season earlier, and
-// the growth over s seasons chains s of them. Matching each bucket with its
-// own slot cancels the daily and weekly shape, so the median is tight and a
-// day-long incident inside the season barely moves it. A metric that grows
-// steadily is then compared with where it is now, not where it was weeks
-// ago, and its prediction error no longer counts the growth. The growth is
-// measured over a whole season, so it also follows, after half a season, a
-// step that persists: a rule that must keep firing through a long outage
-// should turn it off with LevelNone.
+// season is the median, over the week (or season, if longer) before a
+// bucket's day, of each value's ratio to (or difference from) the same slot
+// a season earlier, and the growth over s seasons chains s of them.
+// Matching each bucket with its own slot cancels the daily and weekly shape,
+// so the median is tight and a day-long incident barely moves it. A metric
+// that grows steadily is then compared with where it is now, not where it
+// was weeks ago, and its prediction error no longer counts the growth. The
+// growth is measured over a week, so it also follows, after about half a
+// week, a step that persists: a rule that must keep firing through a long
+// outage should turn it off with LevelNone.
 const (
-	// LevelAuto, the default, scales by the growth ratio where the season
-	// it is measured on holds no negative value, and otherwise repeats the
-	// last growth known (none at all on data that is never positive, which
-	// is then compared as it is).
+	// LevelAuto, the default, scales by the growth ratio where the week it
+	// is measured on holds no negative value, and otherwise repeats the last
+	// growth known (none at all on data that is never positive, which is
+	// then compared as it is). It is LevelNone with the daily correction and
+	// on data with fewer than 168 buckets a week (see resolveLevel).
 	LevelAuto  LevelAdjust = iota
 	LevelNone              // compare with past slots as they were
 	LevelShift             // add the growth difference, for metrics that grow by a fixed amount

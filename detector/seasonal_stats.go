@@ -102,7 +102,8 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	r := &seasonalRun{vals: s.Values, p: p, seasons: m.Seasons, need: m.need(), net: seasonalNets()[m.Seasons],
 		widen: seasonalWiden(), level: m.resolveLevel(wg), daily: m.Daily}
 	w := seasonalWindow(s, p)
-	// The residuals of the window before from's block.
+	// The errors of the window before from's block, which chooses the
+	// noise power for the block.
 	rlo := max(0, seasonalBlockStart(from, seasonalBlock(s), seasonalPhase(s, seasonalBlock(s)))-w)
 	r.lo = rlo
 	if r.daily > 0 {
@@ -131,7 +132,7 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 }
 
 // stat returns bucket j's baseline from its past slots, using buf (of at
-// least r.seasons+3 values) as scratch. The median needs one valid slot;
+// least r.seasons values) as scratch. The median needs one valid slot;
 // whether that is enough to judge j is decided by the caller.
 //
 // The values are sorted with a sorting network: the slot has at most Seasons
