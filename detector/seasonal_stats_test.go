@@ -50,7 +50,7 @@ func TestSeasonalNets(t *testing.T) {
 func TestSeasonalWiden(t *testing.T) {
 	w := seasonalWiden()
 	tail := distuv.UnitNormal.Survival(ThresholdMedium)
-	for _, m := range []int{3, 4, 8, 20, 40, 100, 320} {
+	for _, m := range []int{3, 4, 8, 20, 40, 100, 320, 400, 401, 672, 2016} {
 		nu := seasonalMADEfficiency * float64(m)
 		want := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(1-tail) / ThresholdMedium
 		if math.Abs(w[m]-want) > 1e-6*want {
