@@ -18,14 +18,14 @@ const (
 // Seasonal judges each bucket against the same local time slot of the
 // previous Seasons seasons: the same hour on past days for a daily Period,
 // the same hour and weekday on past weeks for a weekly one. The expected
-// value is the median of those slots (missing ones skipped). The spread is
-// their scaled MAD pooled with the neighbouring slots', widened for the
-// uncertainty of so few values so that a threshold keeps the false-alarm
-// rate of a normal z-score, and never below 0.25% of the expected value (see
-// seasonalRun.baseline). The verdict comes from the embedded Guards.
-//
-// The band is wide when few values back it: give a daily Period on daily
-// data, which has no neighbouring slots, at least two weeks of Seasons.
+// value is the median of those slots (missing ones skipped), each moved onto
+// the metric's current level first (Level). The scale is the robust spread
+// of the method's own prediction errors over the four weeks before the
+// bucket, with the noise taken to grow with the level to the power 0, ½ or 1
+// as the errors show, widened for heavy tails and for the size of the
+// sample, and never below 0.25% of the expected value (see
+// seasonalRun.baseline and docs/detection.md). The verdict comes from the
+// embedded Guards.
 //
 // Slots are taken in the series' zone, so a daylight-saving change does not
 // shift the pattern: 09:00 on a Monday in Europe/Berlin is compared with
@@ -34,23 +34,27 @@ const (
 // the slot; where it has two (the hour repeated in autumn) the occurrence
 // with the judged bucket's UTC offset is used.
 //
-// A point is judged only when at least half of the Seasons past slots (and
-// never fewer than three) hold a value; otherwise its Expected is NaN, its
-// Score 0 and it is not anomalous. Seasonal is a value with no mutable state
-// and is safe for concurrent use.
+// A point is judged only when at least three of its past slots hold a value
+// and three errors lie before it; otherwise its Expected is NaN, its Score 0
+// and it is not anomalous. History says how much data before the first
+// judged bucket gives the verdicts of a longer series. Seasonal is a value
+// with no mutable state and is safe for concurrent use.
 type Seasonal struct {
 	Period  time.Duration // season length: 24h (daily) or 168h (weekly)
 	Seasons int           // past seasons the baseline is taken from, 3 to 64
 	Guards
 
 	// Level moves past slots onto the current level of the metric before
-	// the median is taken; see LevelAdjust. Off by default.
+	// the median is taken; see LevelAdjust. LevelAuto, the zero value,
+	// scales by the growth where the data is positive and the growth can be
+	// measured.
 	Level LevelAdjust
 	// Daily, with a weekly Period, combines the weekly pattern with the last
-	// Daily days (1 to 6): the expected value is the weekly median plus the
-	// median residual of the same local time on those days against their own
-	// weekly medians. The baseline then follows a change that persists for
-	// more than half of those days. 0, the default, is off.
+	// Daily days (1 to 6): the expected value is the weekly median corrected
+	// by the median residual of the same local time on those days against
+	// their own weekly medians (relative to them on positive data). The
+	// baseline then follows a change that persists for more than half of
+	// those days. 0, the default, is off.
 	Daily int
 }
 
@@ -96,11 +100,45 @@ func seasonalCheckGuards(g Guards) []error {
 }
 
 // need is the number of valid past slots a point must have to be judged:
-// at least half of the requested seasons, so that the baseline stands for
-// most of the history the rule asked for, and at least three, the smallest
-// sample whose median and MAD survive one outlying season.
+// three, the smallest sample whose median survives one outlying season. The
+// scale accounts for the median of fewer values through its predict factor
+// and for the errors' sample through the widening, so more slots are not
+// needed for an honest band, and a rule judges after three seasons of data.
 func (m Seasonal) need() int {
-	return max(seasonalMinSeasons, (m.Seasons+1)/2)
+	return seasonalMinSeasons
+}
+
+// History returns how far before a judged bucket Detect reads, on a series
+// of the given step: the residual window of the scale and its block, the
+// recent days of the daily correction, the Seasons past slots of each of
+// those buckets (and an hour for a daylight-saving shift), and with a level
+// adjustment the growth window before the oldest slot. A series that starts
+// this far before the first judged bucket gets the same verdicts as a
+// longer one; with less, the earliest errors of the window come from fewer
+// slots and the growth of the oldest ones is extrapolated, which is sound
+// but may change a verdict near the threshold. It is 0 for a step that does
+// not divide the period.
+func (m Seasonal) History(step time.Duration) time.Duration {
+	if step <= 0 || m.Period%step != 0 {
+		return 0
+	}
+	s := Series{Step: step}
+	p, block := int(m.Period/step), seasonalBlock(s)
+	wg := seasonalGrowthWindow(s, p)
+	back := seasonalWindow(s, p) + block - 1 // the first residual before a judged bucket
+	if m.Daily > 0 {
+		back += (m.Daily + 1) * max(1, int(24*time.Hour/step))
+	}
+	slots := m.Seasons * p
+	if !s.Calendar() {
+		slots += int((time.Hour + step - 1) / step)
+	}
+	if m.resolveLevel(wg) != LevelNone {
+		// the growth of the oldest slot: its block and the window before it,
+		// of pairs a season apart
+		slots = max(slots, (m.Seasons-1)*p+block-1+wg+p)
+	}
+	return time.Duration(back+slots) * step
 }
 
 // Detect judges s.Values[from:] against their seasonal baselines. It returns
@@ -154,7 +192,9 @@ func (r *seasonalRun) judge(s Series, from int, g Guards, pts []Point) {
 			p.Time = t
 			t = t.Add(s.Step)
 		}
+		r.res.at(i)
 		expected, scale, ok := r.baseline(i)
+		r.res.slide(i)
 		if !ok {
 			p.Expected, p.Lower, p.Upper = math.NaN(), math.NaN(), math.NaN()
 			continue

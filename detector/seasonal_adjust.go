@@ -13,31 +13,39 @@ type LevelAdjust uint8
 
 // Level adjustments. Before its median is taken, the past slot s seasons
 // back is moved by how much the metric has grown since: the growth over one
-// season is the median, over the season of buckets before a bucket, of each
-// value's ratio to (or difference from) the same slot a season earlier, and
-// the growth over s seasons chains s of them. Matching each bucket with its
-// own slot cancels the daily and weekly shape, so the median is tight and a
-// day-long incident inside the season barely moves it. A metric that grows
-// steadily is then compared with where it is now, not where it was weeks
-// ago, and the spread no longer counts the growth as noise. The growth is
-// measured over a whole season, so it also follows, after half a season, a
-// step that persists: a rule that must keep firing through a long outage
-// should leave it off.
+// season is the median, over the week (or season, if longer) before a
+// bucket's day, of each value's ratio to (or difference from) the same slot
+// a season earlier, and the growth over s seasons chains s of them.
+// Matching each bucket with its own slot cancels the daily and weekly shape,
+// so the median is tight and a day-long incident barely moves it. A metric
+// that grows steadily is then compared with where it is now, not where it
+// was weeks ago, and its prediction error no longer counts the growth. The
+// growth is measured over a week, so it also follows, after about half a
+// week, a step that persists: a rule that must keep firing through a long
+// outage should turn it off with LevelNone.
 const (
-	LevelNone  LevelAdjust = iota // compare with past slots as they were
-	LevelShift                    // add the growth difference, for metrics that grow by a fixed amount
-	LevelScale                    // multiply by the growth ratio, for metrics that grow by a rate; needs positive values
+	// LevelAuto, the default, scales by the growth ratio where the week it
+	// is measured on holds no negative value, and otherwise repeats the last
+	// growth known (none at all on data that is never positive, which is
+	// then compared as it is). It is LevelNone with the daily correction and
+	// on data with fewer than 168 buckets a week (see resolveLevel).
+	LevelAuto  LevelAdjust = iota
+	LevelNone              // compare with past slots as they were
+	LevelShift             // add the growth difference, for metrics that grow by a fixed amount
+	LevelScale             // multiply by the growth ratio, for metrics that grow by a rate; needs positive values
 )
 
-// String returns "none", "shift" or "scale".
+// String returns "auto", "none", "shift" or "scale".
 func (l LevelAdjust) String() string {
 	switch l {
+	case LevelNone:
+		return "none"
 	case LevelShift:
 		return "shift"
 	case LevelScale:
 		return "scale"
 	}
-	return "none"
+	return "auto"
 }
 
 // seasonalMaxDaily bounds Seasonal.Daily below a week, so that the recent
@@ -59,42 +67,126 @@ func (m Seasonal) checkOptions() []error {
 	return errs
 }
 
+// seasonalGrowthWindow is the number of buckets over which the growth of one
+// season is measured: a season, and at least a week, so that with a daily
+// period the weekly pattern cancels out of the growth instead of being taken
+// for one (Monday's growth over Sunday is not a trend).
+func seasonalGrowthWindow(s Series, p int) int {
+	week := 7
+	if !s.Calendar() {
+		week = int(7 * 24 * time.Hour / s.Step)
+	}
+	return max(p, week)
+}
+
+// seasonalAutoPairs is the fewest pairs a growth window must hold for
+// LevelAuto to adjust: the median of n ratios has a standard error of about
+// 1.25·√2·σ/√n for noise σ, a seventh of σ at 168 (a week of hourly data),
+// and chained over eight seasons it stays well below the noise. Daily data
+// gives 7 pairs a week, whose growth is as noisy as a value; chained it
+// would add more error than most trends remove, so there auto is none.
+const seasonalAutoPairs = 168
+
+// resolveLevel returns the level adjustment used on s: LevelAuto becomes
+// LevelNone where the growth cannot be measured precisely (see
+// seasonalAutoPairs) and where the daily correction, which follows the
+// level itself, is on.
+func (m Seasonal) resolveLevel(wg int) LevelAdjust {
+	if m.Level == LevelAuto && (m.Daily > 0 || wg < seasonalAutoPairs) {
+		return LevelNone
+	}
+	return m.Level
+}
+
 // seasonalGrowth returns, for each bucket j in [lo, hi), the growth of the
-// metric over one season of p buckets: the median over u in [j-h-p, j-h) of
-// vals[u]/vals[u-p] (scale) or vals[u]-vals[u-p] (shift), skipping missing
-// values and, for ratios, non-positive bases. It is NaN when fewer than half
-// of the p pairs exist. The window ends h buckets early so that the
-// neighbours pooled for bucket i (up to i+h) never see i. A sorted window
-// slides along, one removal and one insertion per bucket.
-func seasonalGrowth(vals []float64, scale bool, p, h, lo, hi int) []float64 {
-	pair := func(u int) (float64, bool) {
-		if u-p < 0 || u >= len(vals) {
-			return 0, false
+// metric over one season of p buckets: the median over the w buckets u
+// before j's block of vals[u]/vals[u-p] (scale) or vals[u]-vals[u-p]
+// (shift), skipping missing values and, for ratios, non-positive bases. It
+// is NaN when fewer than half of the w pairs exist, and with strict when any
+// value of the pairs is negative. A block is a day of buckets (a bucket for
+// daily steps), aligned to the Unix epoch or, for whole days, to the
+// calendar, so that a bucket's growth does not depend on where the series
+// starts; taking the median once a block rather than at every bucket makes
+// it cheap, and a lag of a day does not matter to a growth measured over a
+// week or more. A window slides along, one removal and one insertion per
+// bucket: for ratios a fine histogram (seasonalHist), for differences, which
+// may be negative, a sorted slice.
+func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int) []float64 {
+	block := 1
+	if !s.Calendar() {
+		block = max(1, int(24*time.Hour/s.Step))
+	}
+	phase := seasonalPhase(s, block)
+	first := lo - (lo+phase)%block // the start of lo's block
+	// The pairs from first-w on: the growth of each bucket or NaN, and the
+	// count of pairs with a negative value up to each.
+	base := first - w
+	pv, neg := make([]float64, hi-base), make([]int32, hi-base+1)
+	vals := s.Values
+	for u := base; u < hi; u++ {
+		g, n := math.NaN(), false
+		if u-p >= 0 {
+			a, b := vals[u], vals[u-p]
+			if scale {
+				n = a < 0 || b < 0
+				if q := a / b; q-q == 0 && a >= 0 && b > 0 { // a finite ratio of positive values
+					g = q
+				}
+			} else if d := a - b; d-d == 0 {
+				g = d
+			}
 		}
-		a, b := vals[u], vals[u-p]
-		if scale {
-			q := a / b
-			return q, q-q == 0 && a >= 0 && b > 0 // finite, so a and b were too
+		pv[u-base] = g
+		neg[u-base+1] = neg[u-base] + int32(seasonalCount(n))
+	}
+	var hist *seasonalHist
+	var win []float64
+	if scale {
+		hist = newSeasonalHist(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
+	} else {
+		win = make([]float64, 0, w)
+	}
+	n := 0 // pairs in the window
+	for _, v := range pv[:w] {
+		if v == v {
+			n++
+			if hist != nil {
+				hist.add(v)
+			} else {
+				win = seasonalSlide(win, 0, false, v, true)
+			}
 		}
-		d := a - b
-		return d, d-d == 0
 	}
 	g := make([]float64, hi-lo)
-	win := make([]float64, 0, p)
-	for u := lo - h - p; u < lo-h; u++ {
-		if v, ok := pair(u); ok {
-			win = append(win, v)
+	cur := math.NaN()
+	for j, next := first, first; j < hi; j++ {
+		// The window holds the pairs [j-w, j).
+		if j == next { // a block starts
+			next += block
+			cur = math.NaN()
+			if 2*n >= w && !(strict && neg[j-base] > neg[j-w-base]) {
+				if hist != nil {
+					cur = hist.quantile(0.5)
+				} else {
+					cur = seasonalMid(win[(n-1)/2], win[n/2])
+				}
+			}
 		}
-	}
-	slices.Sort(win)
-	for j := lo; j < hi; j++ {
-		g[j-lo] = math.NaN()
-		if c := len(win); 2*c >= p {
-			g[j-lo] = seasonalMid(win[(c-1)/2], win[c/2])
+		if j >= lo {
+			g[j-lo] = cur
 		}
-		out, okOut := pair(j - h - p)
-		in, okIn := pair(j - h)
-		win = seasonalSlide(win, out, okOut, in, okIn)
+		out, in := pv[j-w-base], pv[j-base]
+		n += seasonalCount(in == in) - seasonalCount(out == out)
+		if hist == nil {
+			win = seasonalSlide(win, out, out == out, in, in == in)
+			continue
+		}
+		if out == out {
+			hist.remove(out)
+		}
+		if in == in {
+			hist.add(in)
+		}
 	}
 	return g
 }
@@ -122,7 +214,24 @@ func seasonalSlide(win []float64, out float64, okOut bool, in float64, okIn bool
 	return win
 }
 
-// growthAt is the growth over the season before bucket j, NaN when unknown.
+// seasonalPhase returns the offset, 0 <= off < block, such that bucket j of
+// s starts a block of block buckets when (j+off)%block == 0: blocks aligned
+// to the Unix epoch for sub-day steps, to 1 January 1970 in the series'
+// calendar for whole days.
+func seasonalPhase(s Series, block int) int {
+	var k int64 // buckets from the epoch to s.Start
+	if s.Calendar() {
+		y, m, d := s.Start.In(s.Location()).Date()
+		k = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+	} else {
+		k = seasonalFloorDiv(s.Start.UnixNano(), int64(s.Step))
+	}
+	b := int64(block)
+	return int((k%b + b) % b)
+}
+
+// growthAt is the growth over one season before bucket j's block, NaN when
+// unknown.
 func (r *seasonalRun) growthAt(j int) float64 {
 	if j < r.gLo {
 		return math.NaN()
@@ -134,22 +243,27 @@ func (r *seasonalRun) growthAt(j int) float64 {
 // g since that slot's season; ok is false when g is unknown or the result
 // overflows.
 func (r *seasonalRun) adjust(v, g float64) (float64, bool) {
-	if r.level == LevelScale {
-		v *= g
-	} else {
+	if r.level == LevelShift {
 		v += g
+	} else {
+		v *= g
 	}
 	return v, v-v == 0
 }
 
-// recent returns the median of the residuals of the same local time on the
-// last r.daily days against their own weekly baselines, and how many there
-// were; c is 0 when fewer than half of the days have one. This is the second
-// stage of a daily and weekly baseline: the weekly median gives the shape of
-// the week, and the recent days say how far the metric currently runs above
-// or below that shape at this time of day.
-func (r *seasonalRun) recent(i int) (corr float64, c int) {
-	var res [seasonalMaxDaily]float64
+// recent returns the correction of bucket i's weekly median med from the
+// residuals of the same local time on the last r.daily days against their
+// own weekly baselines, and how many there were; c is 0 when fewer than half
+// of the days have one. This is the second stage of a daily and weekly
+// baseline: the weekly median gives the shape of the week, and the recent
+// days say how far the metric currently runs above or below that shape at
+// this time of day. On positive data the residuals are ratios to their
+// baselines and the correction is their median times med: noise grows with
+// the level, and a weekday's residual in units would be too large for a
+// quieter weekend. Otherwise the correction is the median residual.
+func (r *seasonalRun) recent(i int, med float64) (corr float64, c int) {
+	var res, rel [seasonalMaxDaily]float64
+	positive := med > 0
 	for d := 1; d <= r.daily; d++ {
 		t := i - d*r.pd
 		if r.zone != nil && t >= 0 {
@@ -162,17 +276,29 @@ func (r *seasonalRun) recent(i int) (corr float64, c int) {
 		if st.k < r.need || v-v != 0 {
 			continue
 		}
-		x := c
-		for ; x > 0 && res[x-1] > v-st.med; x-- {
-			res[x] = res[x-1]
-		}
-		res[x] = v - st.med
+		q := v/st.med - 1
+		positive = positive && st.med > 0 && v >= 0 && q-q == 0 // a finite ratio of positive values
+		seasonalInsert(res[:c+1], v-st.med)
+		seasonalInsert(rel[:c+1], q)
 		c++
 	}
 	if 2*c < r.daily {
 		return 0, 0
 	}
+	if corr := seasonalMid(rel[(c-1)/2], rel[c/2]) * med; positive && corr-corr == 0 {
+		return corr, c
+	}
 	return seasonalMid(res[(c-1)/2], res[c/2]), c
+}
+
+// seasonalInsert inserts v as the last element of x, whose other elements
+// are sorted, keeping it sorted.
+func seasonalInsert(x []float64, v float64) {
+	k := len(x) - 1
+	for ; k > 0 && x[k-1] > v; k-- {
+		x[k] = x[k-1]
+	}
+	x[k] = v
 }
 
 // seasonalSearch returns the first index of sorted w whose value is not
@@ -191,4 +317,12 @@ func seasonalSearch(w []float64, v float64) int {
 		base++
 	}
 	return base
+}
+
+// seasonalCount is 1 for true and 0 for false.
+func seasonalCount(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -145,7 +145,9 @@ func TestSeasonalDaily(t *testing.T) {
 			for i := step; i < n; i++ {
 				s.Values[i] *= 1.25
 			}
-			m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8, Daily: tt.daily}
+			// LevelNone: the level adjustment would follow the step too,
+			// after about half a week (see TestSeasonalLevelFollows).
+			m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8, Daily: tt.daily, Level: LevelNone}
 			pts, err := m.Detect(s, step-24)
 			if err != nil {
 				t.Fatal(err)
@@ -204,5 +206,79 @@ func TestSeasonalOptionErrors(t *testing.T) {
 				t.Errorf("Detect(%s) error %v, want it to contain %q", tt.name, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSeasonalLevelAuto checks when the default adjustment applies: on a
+// growing positive series it gives LevelScale's verdicts once the growth is
+// known for every slot of the residual window (16 weeks: 1 of growth, 8 of
+// slots, 4 of window); on a series that is never positive, with the daily
+// correction, and on daily data it gives LevelNone's.
+func TestSeasonalLevelAuto(t *testing.T) {
+	weekly := 7 * 24 * time.Hour
+	growing := seasonalSynth(seasonalMonday, time.UTC, 16*168, 1000, 0.6, 0.02, 13)
+	seasonalGrow(growing, true, func(w float64) float64 { return math.Pow(1.03, w) })
+	negative := seasonalSynth(seasonalMonday, time.UTC, 12*168, -1000, 0.6, 0.02, 14)
+	days := make([]float64, 20*7)
+	for i := range days {
+		days[i] = 100 * math.Pow(1.01, float64(i)) * (1 + 0.02*float64(i*7%5))
+	}
+	daily := Series{Start: seasonalMonday, Step: 24 * time.Hour, Values: days}
+	tests := []struct {
+		name string
+		s    Series
+		m    Seasonal
+		same LevelAdjust // the explicit adjustment auto must equal
+	}{
+		{name: "growing", s: growing, m: Seasonal{Period: weekly, Seasons: 8}, same: LevelScale},
+		{name: "negative", s: negative, m: Seasonal{Period: weekly, Seasons: 8}, same: LevelNone},
+		{name: "with daily correction", s: growing, m: Seasonal{Period: weekly, Seasons: 8, Daily: 3}, same: LevelNone},
+		{name: "daily data", s: daily, m: Seasonal{Period: weekly, Seasons: 8}, same: LevelNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from := len(tt.s.Values) - len(tt.s.Values)/16
+			auto, err := tt.m.Detect(tt.s, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := tt.m
+			m.Level = tt.same
+			want, err := m.Detect(tt.s, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range auto {
+				if !seasonalPointEqual(auto[i], want[i]) {
+					t.Fatalf("Detect(%s, auto) point %d = %+v, want %+v as with %s", tt.name, auto[i].Index, auto[i], want[i], tt.same)
+				}
+			}
+		})
+	}
+}
+
+// TestSeasonalLevelFollows checks the trade-off of the level adjustment: a
+// step of +25% that persists is flagged for its first days, and once the
+// growth measured over a week has followed it (after about half a week) it
+// is the new normal.
+func TestSeasonalLevelFollows(t *testing.T) {
+	s := seasonalSynth(seasonalMonday, time.UTC, 12*168, 1000, 0.6, 0.02, 15)
+	step := 11 * 168
+	for i := step; i < len(s.Values); i++ {
+		s.Values[i] *= 1.25
+	}
+	pts, err := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8}.Detect(s, step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perDay [7]int
+	for i := range seasonalAnomalies(pts) {
+		perDay[(i-step)/24]++
+	}
+	if perDay[0] < 20 || perDay[1] < 20 {
+		t.Errorf("Detect(+25%% step) flags %v hours per day, want most hours of the first two days", perDay)
+	}
+	if perDay[5]+perDay[6] > 0 {
+		t.Errorf("Detect(+25%% step) flags %v hours per day, want none in the last two days of the week", perDay)
 	}
 }

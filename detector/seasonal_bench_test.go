@@ -25,12 +25,13 @@ func BenchmarkSeasonalHistory(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			s := seasonalSynth(seasonalMonday, seasonalLoad(b, bc.zone), n, 1000, 0.6, 0.03, 1)
 			b.ReportAllocs()
+			cpu0 := autoCPU()
 			for b.Loop() {
 				if _, err := bc.m.Detect(s, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+			autoReport(b, n*b.N, cpu0, "points")
 		})
 	}
 }
@@ -49,6 +50,7 @@ func BenchmarkSeasonalLatest10k(b *testing.B) {
 				all[i] = seasonalSynth(start, loc, n, 1000, 0.6, 0.03, uint64(i))
 			}
 			b.ReportAllocs()
+			cpu0 := autoCPU()
 			for b.Loop() {
 				for _, s := range all {
 					if _, err := bc.m.Detect(s, n-1); err != nil {
@@ -56,7 +58,7 @@ func BenchmarkSeasonalLatest10k(b *testing.B) {
 					}
 				}
 			}
-			b.ReportMetric(float64(series)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+			autoReport(b, series*b.N, cpu0, "series")
 		})
 	}
 }

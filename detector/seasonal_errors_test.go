@@ -22,7 +22,7 @@ func TestSeasonalErrors(t *testing.T) {
 		{name: "single point", m: good, s: hourly(1), want: "need 3", notEnoug: true},
 		{name: "empty series", m: good, s: hourly(0), want: "0 buckets", notEnoug: true},
 		{name: "from past empty", m: good, s: hourly(0), want: "outside", from: 1},
-		{name: "three days, need four", m: Seasonal{Period: 24 * time.Hour, Seasons: 8}, s: hourly(4 * 24), want: "need 4", notEnoug: true},
+		{name: "three days, need three past", m: Seasonal{Period: 24 * time.Hour, Seasons: 8}, s: hourly(3 * 24), want: "hold 2 past seasons", notEnoug: true},
 		{name: "from negative", m: good, s: hourly(200), from: -1, want: "from -1"},
 		{name: "from past end", m: good, s: hourly(200), from: 201, want: "from 201"},
 		{name: "step does not divide", m: good, s: Series{Step: 7 * time.Hour, Values: make([]float64, 200)}, want: "does not divide"},

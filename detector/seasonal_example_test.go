@@ -39,5 +39,5 @@ func ExampleSeasonal() {
 		}
 	}
 	// Output:
-	// Sun 14:00 40% below the expected 999; lower bound 967
+	// Sun 14:00 40% below the expected 992; lower bound 926
 }

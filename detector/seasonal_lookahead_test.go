@@ -116,3 +116,51 @@ func TestSeasonalConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestSeasonalHistory checks that History is enough: judging the last day
+// of a series cut to History before that day gives the verdicts of the
+// whole series, and a series cut shorter may not.
+func TestSeasonalHistory(t *testing.T) {
+	berlin := seasonalLoad(t, "Europe/Berlin")
+	long := seasonalSynth(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), berlin, 20*168, 1000, 0.6, 0.03, 19)
+	seasonalGrow(long, true, func(w float64) float64 { return math.Pow(1.02, w) })
+	tests := []struct {
+		name string
+		m    Seasonal
+	}{
+		{name: "weekly, 8 seasons", m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8}},
+		{name: "daily, 14 seasons", m: Seasonal{Period: 24 * time.Hour, Seasons: 14}},
+		{name: "weekly, daily correction", m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 6, Daily: 3}},
+		{name: "weekly, no level", m: Seasonal{Period: 7 * 24 * time.Hour, Seasons: 4, Level: LevelNone}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := len(long.Values)
+			from := n - 24
+			want, err := tt.m.Detect(long, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := int(tt.m.History(long.Step) / long.Step)
+			if h <= 0 || h > from {
+				t.Fatalf("History(%s) = %d buckets, want between 1 and %d", tt.name, h, from)
+			}
+			for _, extra := range []int{0, 1, 50} {
+				cut := long
+				cut.Start = long.Time(from - h - extra)
+				cut.Values = long.Values[from-h-extra:]
+				got, err := tt.m.Detect(cut, h+extra)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range got {
+					w := want[i]
+					w.Index -= from - h - extra
+					if !seasonalPointEqual(got[i], w) {
+						t.Fatalf("Detect(%s, %d buckets of history) point %d = %+v, want %+v", tt.name, h+extra, i, got[i], w)
+					}
+				}
+			}
+		})
+	}
+}

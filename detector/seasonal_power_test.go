@@ -52,7 +52,9 @@ func TestSeasonalFalseAlarms(t *testing.T) {
 }
 
 // TestSeasonalPower checks the other side: a day-long shift of ten noise
-// standard deviations is flagged on nearly every hour, and nothing else is.
+// standard deviations is flagged on nearly every hour, and almost nothing
+// else is: the 1,440 quiet hours may hold a 4σ draw of the noise (0.1 are
+// expected at the nominal rate; seed 202 has one at -4.2σ), not more.
 func TestSeasonalPower(t *testing.T) {
 	const weeks = 10
 	tests := []struct {
@@ -68,7 +70,7 @@ func TestSeasonalPower(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := Seasonal{Period: 7 * 24 * time.Hour, Seasons: 8, Level: tt.level}
-			flagged, shifted := 0, 0
+			flagged, shifted, outside := 0, 0, 0
 			for seed := range uint64(10) {
 				s := seasonalSynth(seasonalMonday, time.UTC, weeks*168, 1000, 0.6, 0.03, 200+seed)
 				start := len(s.Values) - 24*(1+int(seed%5))
@@ -80,14 +82,21 @@ func TestSeasonalPower(t *testing.T) {
 					t.Fatal(err)
 				}
 				for i, d := range seasonalAnomalies(pts) {
-					if i < start || i >= start+24 || d != tt.want {
-						t.Errorf("Detect(%s, seed %d) flags %d %s outside the shift [%d, %d)", tt.name, seed, i, d, start, start+24)
+					if i < start || i >= start+24 {
+						outside++
+						continue
+					}
+					if d != tt.want {
+						t.Errorf("Detect(%s, seed %d) flags %d %s, want %s", tt.name, seed, i, d, tt.want)
 					}
 					flagged++
 				}
 				shifted += 24
 			}
-			t.Logf("%d of %d shifted hours flagged", flagged, shifted)
+			t.Logf("%d of %d shifted hours flagged, %d others", flagged, shifted, outside)
+			if outside > 2 {
+				t.Errorf("Detect(%s) = %d anomalies outside the shifts, want at most 2", tt.name, outside)
+			}
 			if float64(flagged) < 0.9*float64(shifted) {
 				t.Errorf("Detect(%s) = %d anomalies, want at least 90%% of the %d shifted hours", tt.name, flagged, shifted)
 			}

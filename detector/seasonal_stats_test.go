@@ -45,42 +45,12 @@ func TestSeasonalNets(t *testing.T) {
 	}
 }
 
-func TestSeasonalMedMAD(t *testing.T) {
-	rng := rand.New(rand.NewPCG(8, 8))
-	for k := 1; k <= seasonalMaxSeasons; k++ {
-		for range 100 {
-			x := make([]float64, k)
-			for i := range x {
-				x[i] = math.Round(rng.NormFloat64() * 3)
-			}
-			slices.Sort(x)
-			wantMed := seasonalRefMedian(x)
-			dev := make([]float64, k)
-			for i, v := range x {
-				dev[i] = math.Abs(v - wantMed)
-			}
-			slices.Sort(dev)
-			wantMAD := seasonalRefMedian(dev)
-			buf := append(append([]float64{math.Inf(-1)}, x...), math.Inf(1), math.Inf(1))
-			med, mad := seasonalMedMAD(buf, k)
-			if med != wantMed || mad != wantMAD {
-				t.Fatalf("seasonalMedMAD(%v) = %v, %v, want %v, %v", x, med, mad, wantMed, wantMAD)
-			}
-		}
-	}
-}
-
-func seasonalRefMedian(sorted []float64) float64 {
-	k := len(sorted)
-	return (sorted[(k-1)/2] + sorted[k/2]) / 2
-}
-
 // TestSeasonalWiden checks the widening against gonum's Student t quantile
 // and that it shrinks towards 1 as the pooled values grow.
 func TestSeasonalWiden(t *testing.T) {
 	w := seasonalWiden()
 	tail := distuv.UnitNormal.Survival(ThresholdMedium)
-	for _, m := range []int{3, 4, 8, 20, 40, 100, 320} {
+	for _, m := range []int{3, 4, 8, 20, 40, 100, 320, 400, 401, 672, 2016} {
 		nu := seasonalMADEfficiency * float64(m)
 		want := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(1-tail) / ThresholdMedium
 		if math.Abs(w[m]-want) > 1e-6*want {
@@ -122,6 +92,39 @@ func TestSeasonalSlide(t *testing.T) {
 		slices.Sort(ref)
 		if !slices.Equal(win, ref) {
 			t.Fatalf("seasonalSlide step %d (out %v %v, in %v %v) = %v, want %v", step, out, okOut, in, okIn, win, ref)
+		}
+	}
+}
+
+// TestSeasonalMedian8 checks the eight-value median against a sort, on ties
+// and infinities as well.
+func TestSeasonalMedian8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	for range 100000 {
+		var x [8]float64
+		for i := range x {
+			x[i] = float64(rng.IntN(6))
+			if rng.IntN(20) == 0 {
+				x[i] = math.Inf(1 - 2*rng.IntN(2))
+			}
+		}
+		want := x
+		slices.Sort(want[:])
+		if got := seasonalMedian8(&x); got != seasonalMid(want[3], want[4]) {
+			t.Fatalf("seasonalMedian8(%v) = %v, want %v", x, got, seasonalMid(want[3], want[4]))
+		}
+	}
+}
+
+// TestSeasonalLog checks the table log against math.Log2, within the
+// 1.25/1024 of an octave it promises: half a bin of the mantissa (up to
+// 0.72/1024 where the log is steepest) and the rounding.
+func TestSeasonalLog(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for range 100000 {
+		v := math.Ldexp(1+rng.Float64(), rng.IntN(200)-100)
+		if d := math.Abs(float64(seasonalLog(v))/1024 - math.Log2(v)); d > 1.25/1024 {
+			t.Fatalf("seasonalLog(%v) = %v/1024, want %v within 1.25/1024", v, seasonalLog(v), math.Log2(v))
 		}
 	}
 }

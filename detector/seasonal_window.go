@@ -1,0 +1,157 @@
+package detector
+
+import "math"
+
+// This file keeps the windows of seasonalResiduals: the errors slide in and
+// out one bucket at a time, and once a day the noise power is chosen from
+// the relative errors of the buckets below and above their season's level.
+
+// groups sets group and lx: a bucket is in group 1 when its expected value
+// is above the geometric mean of the values of the p buckets before it, in
+// group 0 when below, and in none when it is not positive or fewer than half
+// of the p buckets hold a positive value. The logs are rounded to 1/1024 and
+// summed as integers, so a bucket's group depends on those p values only.
+func (res *seasonalResiduals) groups(vals []float64, p int) {
+	n := len(res.exp)
+	res.group, res.lx = make([]int8, n), make([]int64, n)
+	base := max(0, res.lo-p)
+	lv := make([]int64, len(vals)-base) // log2 of each positive value, 0 for the others
+	pos := make([]bool, len(vals)-base)
+	for u := base; u < len(vals); u++ {
+		if v := vals[u]; v > 0 && v-v == 0 {
+			lv[u-base], pos[u-base] = seasonalLog(v), true
+		}
+	}
+	var sum, cnt int64
+	for u := base; u < len(vals); u++ {
+		if t := u - res.lo; t >= 0 {
+			res.group[t] = -1
+			if e := res.exp[t]; e > 0 && e-e == 0 {
+				res.lx[t] = seasonalLog(e)
+				if 2*cnt >= int64(p) {
+					res.group[t] = int8(seasonalCount(res.lx[t]*cnt > sum))
+				}
+			}
+		}
+		if pos[u-base] {
+			sum, cnt = sum+lv[u-base], cnt+1
+		}
+		if o := u - p; o >= base && pos[o-base] {
+			sum, cnt = sum-lv[o-base], cnt-1
+		}
+	}
+}
+
+// seasonalLog is log2(v) in 1/1024ths for v > 0: the binary exponent and
+// the log of the middle of the mantissa's top-ten-bit bin (seasonalLogs),
+// within 1.25/1024 of an octave (0.09%).
+func seasonalLog(v float64) int64 {
+	bits := math.Float64bits(v)
+	e := int64(bits>>52&0x7ff) - 1023
+	return e<<10 + int64(seasonalLogs[bits>>42&0x3ff])
+}
+
+// seasonalLogs[k] is log2 of the middle of [1+k/1024, 1+(k+1)/1024) in
+// 1/1024ths, rounded.
+var seasonalLogs = func() (t [1024]int16) {
+	for k := range t {
+		t[k] = int16(math.Round(math.Log2(1+(float64(k)+0.5)/1024) * 1024))
+	}
+	return t
+}()
+
+// add adds bucket t's errors to the windows, remove removes them.
+func (res *seasonalResiduals) add(t int) {
+	if u := res.u[res.held][t-res.lo]; u == u {
+		res.hist.add(u)
+	}
+	if g := res.group[t-res.lo]; g >= 0 {
+		if u := res.u[len(seasonalPowers)-1][t-res.lo]; u == u {
+			res.rel[g].add(u)
+			res.sumLx[g] += res.lx[t-res.lo]
+		}
+	}
+}
+
+func (res *seasonalResiduals) remove(t int) {
+	if u := res.u[res.held][t-res.lo]; u == u {
+		res.hist.remove(u)
+	}
+	if g := res.group[t-res.lo]; g >= 0 {
+		if u := res.u[len(seasonalPowers)-1][t-res.lo]; u == u {
+			res.rel[g].remove(u)
+			res.sumLx[g] -= res.lx[t-res.lo]
+		}
+	}
+}
+
+// slide moves the windows from [i-w, i) to [i-w+1, i+1).
+func (res *seasonalResiduals) slide(i int) {
+	if out := i - res.w; out >= res.lo {
+		res.remove(out)
+	}
+	res.add(i)
+}
+
+// hold makes hist hold the errors of power k of the window before i.
+func (res *seasonalResiduals) hold(k, i int) {
+	if k == res.held {
+		return
+	}
+	res.held = k
+	res.hist.reset()
+	for t := max(res.lo, i-res.w); t < i; t++ {
+		if u := res.u[k][t-res.lo]; u == u {
+			res.hist.add(u)
+		}
+	}
+}
+
+// positive reports whether the errors of every bucket in the window before
+// i can be taken relative to the level.
+func (res *seasonalResiduals) positive(i int) bool {
+	a := max(res.lo, i-res.w)
+	return res.bad[i-res.lo] == res.bad[a-res.lo]
+}
+
+// at prepares the windows for judging bucket i: at the first bucket of a
+// block it chooses the noise power for the block. If the noise grows with
+// the level to the power β, relative errors grow with it to the power β-1,
+// so β is 1 plus the log ratio of the median relative errors of the high and
+// the low group over the log ratio of their geometric mean levels; medians,
+// so that incidents in the window barely move it. The power is the one of
+// seasonalPowers nearest to β; 1, the proportional noise most metrics have,
+// when the groups' levels differ by less than a fifth or either group has
+// fewer than seasonalMinGroup errors. Without positive values in the window
+// only power 0 is possible.
+func (res *seasonalResiduals) at(i int) {
+	if i < res.next {
+		return
+	}
+	res.next = seasonalBlockStart(i, res.block, res.phase) + res.block
+	res.power = 0
+	if !res.positive(i) {
+		return
+	}
+	res.power = len(seasonalPowers) - 1
+	lo, hi := res.rel[0], res.rel[1]
+	if lo.n < seasonalMinGroup || hi.n < seasonalMinGroup {
+		return
+	}
+	levels := (float64(res.sumLx[1])/float64(hi.n) - float64(res.sumLx[0])/float64(lo.n)) / 1024 // log2 of their ratio
+	mLo, mHi := lo.quantile(0.5), hi.quantile(0.5)
+	if levels < math.Log2(1.2) || !(mLo > 0 && mHi > 0) {
+		return
+	}
+	beta := 1 + math.Log2(mHi/mLo)/levels
+	best := math.Inf(1)
+	for k, pw := range seasonalPowers {
+		if d := math.Abs(beta - pw); d < best {
+			best, res.power = d, k
+		}
+	}
+}
+
+// seasonalMinGroup is the fewest relative errors a group needs for the
+// noise power to be estimated: the median of 100 is known to about ±12%.
+const seasonalMinGroup = 100
