@@ -20,7 +20,7 @@ func detectFields(d *Detect) fields {
 		"method":         str(&d.Method),
 		"seasonality":    seasonality(&d.Seasonality),
 		"history":        duration(&d.History),
-		"level_adjust":   boolean(&d.LevelAdjust),
+		"level_adjust":   levelAdjust(&d.LevelAdjust),
 		"lower":          optNumber(&d.Lower),
 		"upper":          optNumber(&d.Upper),
 		"offset":         offset(d),
@@ -59,6 +59,24 @@ func excludeFields(e *Exclude) fields {
 		"feedback":  boolean(&e.Feedback),
 		"mutes":     boolean(&e.Mutes),
 		"holidays":  boolean(&e.Holidays),
+	}
+}
+
+// levelAdjust decodes auto, none, ratio or difference, and the booleans
+// true (ratio) and false (none). The words are checked later, with the
+// other enumerations.
+func levelAdjust(dst *string) field {
+	return func(s *scope, key string, n *yaml.Node) {
+		v, ok := s.text(key, n, "auto, none, ratio or difference", false)
+		switch {
+		case !ok:
+		case strings.EqualFold(v, "true"):
+			*dst = LevelRatio
+		case strings.EqualFold(v, "false"):
+			*dst = LevelNone
+		default:
+			*dst = v
+		}
 	}
 }
 

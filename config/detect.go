@@ -27,6 +27,17 @@ const (
 	SeasonalityDailyWeekly = "daily+weekly"
 )
 
+// The values of level_adjust, how seasonal moves past seasons onto the
+// metric's current level. true is read as ratio and false as none.
+const (
+	LevelAuto       = "auto"       // ratios where the data is positive and hourly or finer
+	LevelNone       = "none"       // past seasons as they were
+	LevelRatio      = "ratio"      // scaled by the growth ratio
+	LevelDifference = "difference" // shifted by the growth difference
+)
+
+var levelAdjusts = []string{LevelAuto, LevelNone, LevelRatio, LevelDifference}
+
 // Detect holds the detection settings of a metric: the method, the settings
 // of that method, and the guards every method shares. Settings of other
 // methods may be set (inherited from defaults) and are then unused. A loaded
@@ -39,7 +50,7 @@ type Detect struct {
 	// seasonal, stl, holt_winters and cusum; see Season.
 	Seasonality string
 	History     time.Duration // seasonal and auto: how far back the baseline looks, e.g. 8w
-	LevelAdjust bool          // seasonal: move past seasons onto the metric's current level
+	LevelAdjust string        // seasonal: one of auto, none, ratio, difference
 
 	Lower, Upper *float64 // threshold: bounds; nil when not set
 

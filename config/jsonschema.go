@@ -133,6 +133,8 @@ func value(k keyDoc) map[string]any {
 	case kSeasonality:
 		list := map[string]any{"type": "array", "items": map[string]any{"enum": []string{SeasonalityDaily, SeasonalityWeekly}}}
 		return orEnv(map[string]any{"enum": seasonalities}, list)
+	case kLevel:
+		return orEnv(map[string]any{"enum": levelAdjusts}, map[string]any{"type": "boolean"})
 	case kOffset:
 		return orEnv(map[string]any{"type": "integer", "minimum": 0}, map[string]any{"type": "string", "pattern": durationPattern})
 	case kMute:

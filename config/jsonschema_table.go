@@ -18,6 +18,7 @@ const (
 	kFraction                // a number or a percentage such as "5%"
 	kSeasonality             // daily, weekly, none or [daily, weekly]
 	kOffset                  // a duration or a number of buckets
+	kLevel                   // auto, none, ratio, difference, or a boolean
 	kMute                    // a list of {schedule, duration}
 	kMuteWindows             // a list of {days, dates, from, to}
 	kObject                  // a mapping with the keys in keyDoc.keys
@@ -87,7 +88,7 @@ var detectDoc = []keyDoc{
 	{key: "method", kind: kString, enum: Methods(), desc: "how the metric is judged (default seasonal)"},
 	{key: "seasonality", kind: kSeasonality, desc: "seasonal, stl, holt_winters, cusum: daily, weekly, none, or [daily, weekly] (seasonal only)"},
 	{key: "history", kind: kDuration, desc: "seasonal, auto: how far back the baseline looks (default 8 seasons)"},
-	{key: "level_adjust", kind: kBool, desc: "seasonal: move past seasons onto the current level"},
+	{key: "level_adjust", kind: kLevel, desc: "seasonal: how past seasons are moved onto the current level: auto (default), none, ratio, difference; true is ratio, false none"},
 	{key: "lower", kind: kNumber, desc: "threshold: values below are anomalous"},
 	{key: "upper", kind: kNumber, desc: "threshold: values above are anomalous"},
 	{key: "offset", kind: kOffset, desc: "change: how far back the reference lies: 1d, 1w, or a number of buckets"},

@@ -55,6 +55,7 @@ func checkGuards(sc *scope, d Detect) {
 	sc.check("detect.min_rel_delta", atLeast0(d.MinRelDelta))
 	sc.check("detect.min_volume", atLeast0(d.MinVolume))
 	sc.check("detect.missing", checkEnum("missing", d.Missing, missings))
+	sc.check("detect.level_adjust", checkEnum("level_adjust", d.LevelAdjust, levelAdjusts))
 	if d.Consecutive < 1 || d.Consecutive > maxConsecutive {
 		sc.check("detect.consecutive", fmt.Errorf("must be between 1 (alert on the first breach) and %d, got %d", maxConsecutive, d.Consecutive))
 	}
@@ -193,6 +194,7 @@ func fillDetectDefaults(sc *scope, d *Detect) {
 	fillStr("direction", &d.Direction, defaultDirection)
 	fillStr("aggregate", &d.Aggregate, defaultAggregate)
 	fillStr("missing", &d.Missing, defaultMissing)
+	fillStr("level_adjust", &d.LevelAdjust, LevelAuto)
 	fillInt := func(key string, dst *int, v int) {
 		if !sc.has("detect." + key) {
 			*dst = v

@@ -47,14 +47,9 @@ const ruleTests = `tests:
   - name: signups drop
     start: 2024-03-01T00:00:00Z
     series:
-      signups:
-        points:
-          - {time: 2024-03-01T00:00:00Z, value: 10}
-          - {time: 2024-03-02T00:00:00Z, value: 10}
-          - {time: 2024-03-03T00:00:00Z, value: 10}
-          - {time: 2024-03-04T00:00:00Z, value: 1}
+      signups: {values: "10x119 1"}   # five quiet days, then 1 at 03-06 00:00
     evals:
-      - at: 2024-03-04T02:05:00Z
+      - at: 2024-03-06T02:05:00Z
         alerts: [{metric: signups, direction: down}]
   - name: wrong expectations
     start: 2024-03-01T00:00:00Z

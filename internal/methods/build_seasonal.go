@@ -62,19 +62,24 @@ func buildSeasonal(m config.Metric, g detector.Guards) (detector.Detector, Descr
 		return nil, Description{}, fmt.Errorf("history %s is not a whole number of at least 3 %s seasons", config.FormatDuration(d.History), config.FormatDuration(period))
 	}
 	det := detector.Seasonal{Period: period, Seasons: seasons, Guards: g}
-	history := d.History
 	text := fmt.Sprintf("seasonal (%s, %d seasons", name, seasons)
 	if d.Seasonality == config.SeasonalityDailyWeekly {
 		det.Daily = recentDays
-		history += config.Week // each recent day needs its own weekly baseline
 	}
-	if d.LevelAdjust {
-		// Metrics grow by a rate, so past slots are scaled by the growth,
-		// which is measured over a season a season earlier than each.
+	switch d.LevelAdjust {
+	case config.LevelNone:
+		det.Level = detector.LevelNone
+		text += ", no level adjustment"
+	case config.LevelRatio:
 		det.Level = detector.LevelScale
-		history += 2 * period
-		text += ", level-adjusted"
+		text += ", level-adjusted by ratio"
+	case config.LevelDifference:
+		det.Level = detector.LevelShift
+		text += ", level-adjusted by difference"
 	}
+	// The detector says how far back it reads: its past slots, the weeks of
+	// its own prediction errors that scale the band, and the growth before.
+	history := max(d.History, det.History(gran))
 	return det, Description{Text: text + ")" + sensitivityText(d), Sensitivity: sensitivity(d), History: history}, nil
 }
 

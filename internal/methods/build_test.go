@@ -19,6 +19,10 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// seasonalHistory in a want says the history is the seasonal detector's
+// own History, not a configured length.
+const seasonalHistory = -1
+
 var medium = detector.Guards{Direction: detector.Both, Threshold: detector.ThresholdMedium}
 
 // TestBuildMethods maps config snippets to the method's detector, its
@@ -33,21 +37,27 @@ func TestBuildMethods(t *testing.T) {
 		history  time.Duration
 	}{
 		{"defaults", "", "", detector.Seasonal{Period: config.Week, Seasons: 8, Guards: medium},
-			"seasonal (weekly, 8 seasons), medium sensitivity", 8 * config.Week},
+			"seasonal (weekly, 8 seasons), medium sensitivity", seasonalHistory},
 		{"seasonal with every guard", `detect: {seasonality: [daily, weekly], history: 6w, level_adjust: true, sensitivity: high,
 			direction: down, min_delta: 50, min_rel_delta: 5%, min_volume: 100, consecutive: 3, missing: alert}`, "",
 			detector.Seasonal{Period: config.Week, Seasons: 6, Level: detector.LevelScale, Daily: 6,
 				Guards: detector.Guards{Direction: detector.Down, Threshold: 3, MinDelta: 50, MinRelDelta: 0.05, MinVolume: 100}},
-			"seasonal (weekly, corrected by the last 6 days, 6 seasons, level-adjusted), high sensitivity, drops only, 3 hours in a row, missing data alerts",
-			6*config.Week + config.Week + 2*config.Week + 2*time.Hour},
+			"seasonal (weekly, corrected by the last 6 days, 6 seasons, level-adjusted by ratio), high sensitivity, drops only, 3 hours in a row, missing data alerts",
+			seasonalHistory},
+		{"seasonal level off", "detect: {level_adjust: false}", "",
+			detector.Seasonal{Period: config.Week, Seasons: 8, Level: detector.LevelNone, Guards: medium},
+			"seasonal (weekly, 8 seasons, no level adjustment), medium sensitivity", seasonalHistory},
+		{"seasonal level by difference", "detect: {level_adjust: difference}", "",
+			detector.Seasonal{Period: config.Week, Seasons: 8, Level: detector.LevelShift, Guards: medium},
+			"seasonal (weekly, 8 seasons, level-adjusted by difference), medium sensitivity", seasonalHistory},
 		{"seasonal daily", "granularity: 15m, detect: {seasonality: daily, history: 4w, threshold: 3.5}", "",
 			detector.Seasonal{Period: config.Day, Seasons: 28, Guards: detector.Guards{Direction: detector.Both, Threshold: 3.5}},
-			"seasonal (daily, 28 seasons), z threshold 3.5", 4 * config.Week},
+			"seasonal (daily, 28 seasons), z threshold 3.5", seasonalHistory},
 		{"seasonal none on days", "granularity: 1d, detect: {seasonality: none, history: 3w}", "",
-			detector.Seasonal{Period: config.Day, Seasons: 21, Guards: medium}, "seasonal (daily, 21 seasons), medium sensitivity", 3 * config.Week},
+			detector.Seasonal{Period: config.Day, Seasons: 21, Guards: medium}, "seasonal (daily, 21 seasons), medium sensitivity", seasonalHistory},
 		{"seasonal from defaults", "", "defaults: {detect: {sensitivity: low, direction: up, history: 4w}}",
 			detector.Seasonal{Period: config.Week, Seasons: 4, Guards: detector.Guards{Direction: detector.Up, Threshold: 5}},
-			"seasonal (weekly, 4 seasons), low sensitivity, rises only", 4 * config.Week},
+			"seasonal (weekly, 4 seasons), low sensitivity, rises only", seasonalHistory},
 		{"threshold", "detect: {method: threshold, lower: 10, upper: 500.5, min_rel_delta: 0.1}", "",
 			detector.Threshold{Lower: ptr(10), Upper: ptr(500.5), Guards: detector.Guards{Direction: detector.Both, Threshold: 4, MinRelDelta: 0.1}},
 			"threshold (between 10 and 500.5)", 0},
@@ -111,8 +121,17 @@ func TestBuildMethods(t *testing.T) {
 			if full.Text != tt.text || full.String() != tt.text {
 				t.Errorf("description %q, want %q", full.Text, tt.text)
 			}
-			if full.History != tt.history {
-				t.Errorf("history %v, want %v", full.History, tt.history)
+			wantHistory := tt.history
+			if s, ok := tt.want.(detector.Seasonal); ok && wantHistory == seasonalHistory {
+				// what the detector says it reads, which its own tests
+				// check, and the run of buckets consecutive adds
+				wantHistory = s.History(m.Granularity) + time.Duration(m.Detect.Consecutive-1)*m.Granularity
+				if wantHistory <= m.Detect.History {
+					t.Errorf("seasonal's own history %v is not past the configured %v", wantHistory, m.Detect.History)
+				}
+			}
+			if full.History != wantHistory {
+				t.Errorf("history %v, want %v", full.History, wantHistory)
 			}
 			if full.Method != m.Detect.Method || desc.Method != m.Detect.Method {
 				t.Errorf("description method %q, want %q", full.Method, m.Detect.Method)
