@@ -30,9 +30,9 @@ type Alerting struct {
 	// the rule's notifiers that the rule is failing (failing_after,
 	// default 3).
 	FailingAfter int
-	// Mute lists times when notifications about firing incidents are held
-	// (mute); they go out when the window ends if the incident still fires.
-	Mute []MuteWindow
+	// QuietHours lists times when notifications about firing incidents are held
+	// (quiet_hours); they go out when the window ends if the incident still fires.
+	QuietHours []QuietWindow
 }
 
 // Built-in alerting values.
@@ -54,7 +54,7 @@ func withAlerting(f fields, a *Alerting) fields {
 	f["renotify"] = duration(&a.Renotify)
 	f["catch_up"] = integer(&a.CatchUp)
 	f["failing_after"] = integer(&a.FailingAfter)
-	f["mute"] = alertMuteList(&a.Mute)
+	f["quiet_hours"] = quietHoursList(&a.QuietHours)
 	return f
 }
 
@@ -95,7 +95,7 @@ func defaultAlerting(sc *scope, d Alerting) Alerting {
 	take(sc, "renotify", &out.Renotify, d.Renotify)
 	take(sc, "catch_up", &out.CatchUp, d.CatchUp)
 	take(sc, "failing_after", &out.FailingAfter, d.FailingAfter)
-	take(sc, "mute", &out.Mute, d.Mute)
+	take(sc, "quiet_hours", &out.QuietHours, d.QuietHours)
 	return out
 }
 
@@ -110,7 +110,7 @@ func inheritAlerting(m *rawMetric, d Alerting) {
 	take(sc, "renotify", &out.Renotify, m.Alerting.Renotify)
 	take(sc, "catch_up", &out.CatchUp, m.Alerting.CatchUp)
 	take(sc, "failing_after", &out.FailingAfter, m.Alerting.FailingAfter)
-	take(sc, "mute", &out.Mute, m.Alerting.Mute)
+	take(sc, "quiet_hours", &out.QuietHours, m.Alerting.QuietHours)
 	m.Alerting = out
 }
 
@@ -121,8 +121,8 @@ func take[T any](sc *scope, key string, dst *T, v T) {
 	}
 }
 
-// alertMuteList decodes a metric's mute: a list of windows that hold notifications.
-func alertMuteList(dst *[]MuteWindow) field {
+// quietHoursList decodes a metric's quiet_hours: a list of windows that hold notifications.
+func quietHoursList(dst *[]QuietWindow) field {
 	return func(s *scope, key string, n *yaml.Node) {
 		r := s.d.resolve(n)
 		if r == nil {
@@ -133,11 +133,11 @@ func alertMuteList(dst *[]MuteWindow) field {
 			s.fail(key, n, "want a list of windows such as [{days: [sat, sun]}, {from: \"22:00\", to: \"06:00\"}], got %s", describe(r))
 			return
 		}
-		out := make([]MuteWindow, 0, len(r.Content))
+		out := make([]QuietWindow, 0, len(r.Content))
 		for i, item := range r.Content {
 			k := fmt.Sprintf("%s[%d]", key, i)
 			s.at[k] = s.d.pos(item)
-			var raw rawMute
+			var raw rawQuiet
 			before := len(*s.d.errs)
 			s.fields(item, k, raw.fields())
 			w, ok := raw.check(s, k, len(*s.d.errs) > before)

@@ -21,12 +21,12 @@ func TestAlertingInheritance(t *testing.T) {
 			Alerting{ResolveAfter: 3, ReopenWithin: DefaultReopenWithin, Renotify: 4 * time.Hour, CatchUp: 48, FailingAfter: DefaultFailingAfter}},
 		{"metric wins", "defaults: {failing_after: 5, reopen_within: 2}\n", ", failing_after: 1, reopen_within: 0, renotify: 0",
 			Alerting{ResolveAfter: DefaultResolveAfter, ReopenWithin: 0, Renotify: 0, CatchUp: DefaultCatchUp, FailingAfter: 1}},
-		{"mute from defaults", "defaults: {mute: [{days: [sat, sun]}]}\n", "",
+		{"quiet hours from defaults", "defaults: {quiet_hours: [{days: [sat, sun]}]}\n", "",
 			Alerting{ResolveAfter: 2, ReopenWithin: 6, Renotify: 24 * time.Hour, CatchUp: 24, FailingAfter: 3,
-				Mute: []MuteWindow{{Days: []time.Weekday{time.Saturday, time.Sunday}}}}},
-		{"metric mute replaces defaults", "defaults: {mute: [{days: [sat]}]}\n", `, mute: [{from: "22:00", to: "06:00"}, {dates: [2024-12-24]}]`,
+				QuietHours: []QuietWindow{{Days: []time.Weekday{time.Saturday, time.Sunday}}}}},
+		{"metric quiet hours replace defaults", "defaults: {quiet_hours: [{days: [sat]}]}\n", `, quiet_hours: [{from: "22:00", to: "06:00"}, {dates: [2024-12-24]}]`,
 			Alerting{ResolveAfter: 2, ReopenWithin: 6, Renotify: 24 * time.Hour, CatchUp: 24, FailingAfter: 3,
-				Mute: []MuteWindow{{From: 22 * time.Hour, To: 6 * time.Hour}, {Dates: []string{"2024-12-24"}}}}},
+				QuietHours: []QuietWindow{{From: 22 * time.Hour, To: 6 * time.Hour}, {Dates: []string{"2024-12-24"}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,13 +53,14 @@ func TestAlertingErrors(t *testing.T) {
 		{"catch_up too large", "defaults: {catch_up: 5000}\n", "", "defaults.catch_up: must be between 1 and 1000, got 5000"},
 		{"failing_after words", "", ", failing_after: three", `failing_after: want a whole number, got "three"`},
 		{"renotify not a duration", "", ", renotify: daily", `renotify: invalid duration "daily"`},
-		{"mute not a list", "", ", mute: {days: [sat]}", "mute: want a list of windows"},
-		{"mute unknown day", "", ", mute: [{days: [caturday]}]", `mute[0].days[0]: unknown day "caturday"`},
-		{"mute from without to", "", `, mute: [{from: "22:00"}]`, "mute[0]: give both from and to"},
-		{"mute bad time", "", `, mute: [{from: "10pm", to: "06:00"}]`, `mute[0].from: want a time of day such as "22:00", got "10pm"`},
-		{"mute bad date", "", ", mute: [{dates: [24.12.2024]}]", `mute[0].dates[0]: want a date such as 2024-12-24, got "24.12.2024"`},
-		{"mute empty window", "", ", mute: [{}]", "mute[0]: mutes nothing"},
-		{"mute unknown key", "", ", mute: [{day: [sat]}]", `mute[0].day: unknown key; did you mean "days"?`},
+		{"quiet hours not a list", "", ", quiet_hours: {days: [sat]}", "quiet_hours: want a list of windows"},
+		{"quiet hours unknown day", "", ", quiet_hours: [{days: [caturday]}]", `quiet_hours[0].days[0]: unknown day "caturday"`},
+		{"quiet hours from without to", "", `, quiet_hours: [{from: "22:00"}]`, "quiet_hours[0]: give both from and to"},
+		{"quiet hours bad time", "", `, quiet_hours: [{from: "10pm", to: "06:00"}]`, `quiet_hours[0].from: want a time of day such as "22:00", got "10pm"`},
+		{"quiet hours bad date", "", ", quiet_hours: [{dates: [24.12.2024]}]", `quiet_hours[0].dates[0]: want a date such as 2024-12-24, got "24.12.2024"`},
+		{"quiet hours empty window", "", ", quiet_hours: [{}]", "quiet_hours[0]: covers no time"},
+		{"quiet hours unknown key", "", ", quiet_hours: [{day: [sat]}]", `quiet_hours[0].day: unknown key; did you mean "days"?`},
+		{"metric-level mute", "", ", mute: [{days: [sat]}]", "mute: unknown key; to hold a metric's notifications in set hours write quiet_hours; to keep recurring windows from alerting at all write detect.mute"},
 		{"history without source", "history: {table: t}\n", "", "history.source: missing"},
 		{"history unknown source", "history: {source: dv}\n", "", `history.source: unknown source "dv"`},
 		{"history bad table", "history: {source: db, table: \"a; DROP TABLE b\"}\n", "", "history.table: want a table name"},
@@ -104,19 +105,19 @@ func TestHistory(t *testing.T) {
 	}
 }
 
-func TestMuteWindowActive(t *testing.T) {
+func TestQuietWindowActive(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	night := MuteWindow{From: 22 * time.Hour, To: 6 * time.Hour}
-	fridayNight := MuteWindow{Days: []time.Weekday{time.Friday}, From: 22 * time.Hour, To: 6 * time.Hour}
-	office := MuteWindow{From: 9 * time.Hour, To: 17 * time.Hour}
-	weekend := MuteWindow{Days: []time.Weekday{time.Saturday, time.Sunday}}
-	xmas := MuteWindow{Dates: []string{"2024-12-24"}}
+	night := QuietWindow{From: 22 * time.Hour, To: 6 * time.Hour}
+	fridayNight := QuietWindow{Days: []time.Weekday{time.Friday}, From: 22 * time.Hour, To: 6 * time.Hour}
+	office := QuietWindow{From: 9 * time.Hour, To: 17 * time.Hour}
+	weekend := QuietWindow{Days: []time.Weekday{time.Saturday, time.Sunday}}
+	xmas := QuietWindow{Dates: []string{"2024-12-24"}}
 	tests := []struct {
 		name string
-		w    MuteWindow
+		w    QuietWindow
 		at   string // UTC
 		loc  *time.Location
 		want bool
@@ -145,7 +146,7 @@ func TestMuteWindowActive(t *testing.T) {
 			if got := tt.w.Active(at, tt.loc); got != tt.want {
 				t.Errorf("Active(%s in %s) = %v, want %v", tt.at, tt.loc, got, tt.want)
 			}
-			if got := Muted([]MuteWindow{office, tt.w}, at, tt.loc); got != (tt.want || office.Active(at, tt.loc)) {
+			if got := Quiet([]QuietWindow{office, tt.w}, at, tt.loc); got != (tt.want || office.Active(at, tt.loc)) {
 				t.Errorf("Muted(%s) = %v", tt.at, got)
 			}
 		})

@@ -149,6 +149,12 @@ func (s *scope) mapping(n *yaml.Node, path string) *yaml.Node {
 	return r
 }
 
+// keyHints explain keys that are valid elsewhere and easily put in the
+// wrong place.
+var keyHints = map[string]string{
+	"mute": "to hold a metric's notifications in set hours write quiet_hours; to keep recurring windows from alerting at all write detect.mute",
+}
+
 func (s *scope) unknown(key string, p pair, spec fields) {
 	valid := make([]string, 0, len(spec))
 	for k := range spec {
@@ -158,7 +164,9 @@ func (s *scope) unknown(key string, p pair, spec fields) {
 	}
 	slices.Sort(valid)
 	msg := "unknown key"
-	if sug := suggest(p.key, valid); sug != "" {
+	if hint, ok := keyHints[p.key]; ok {
+		msg += "; " + hint
+	} else if sug := suggest(p.key, valid); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 	} else {
 		msg += " (valid keys: " + strings.Join(valid, ", ") + ")"

@@ -143,7 +143,7 @@ func value(k keyDoc) map[string]any {
 			{key: "duration", kind: kDuration, required: true, desc: "how long the window stays open"},
 		}, "")
 		return map[string]any{"type": "array", "items": item}
-	case kMuteWindows:
+	case kQuietWindows:
 		item := object([]keyDoc{
 			{key: "days", kind: kStrings, desc: "weekdays, e.g. [sat, sun]; empty: any day"},
 			{key: "dates", kind: kStrings, desc: "dates YYYY-MM-DD; empty: any date"},

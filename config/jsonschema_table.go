@@ -9,20 +9,20 @@ package config
 type kind int
 
 const (
-	kString      kind = iota // any string
-	kDuration                // 90s, 15m, 1h, 8w, 0
-	kInt                     // a whole number
-	kNumber                  // a number
-	kBool                    // true or false
-	kStrings                 // a list of strings
-	kFraction                // a number or a percentage such as "5%"
-	kSeasonality             // daily, weekly, none or [daily, weekly]
-	kOffset                  // a duration or a number of buckets
-	kLevel                   // auto, none, ratio, difference, or a boolean
-	kMute                    // a list of {schedule, duration}
-	kMuteWindows             // a list of {days, dates, from, to}
-	kObject                  // a mapping with the keys in keyDoc.keys
-	kStringMap               // a mapping of any names to strings
+	kString       kind = iota // any string
+	kDuration                 // 90s, 15m, 1h, 8w, 0
+	kInt                      // a whole number
+	kNumber                   // a number
+	kBool                     // true or false
+	kStrings                  // a list of strings
+	kFraction                 // a number or a percentage such as "5%"
+	kSeasonality              // daily, weekly, none or [daily, weekly]
+	kOffset                   // a duration or a number of buckets
+	kLevel                    // auto, none, ratio, difference, or a boolean
+	kMute                     // a list of {schedule, duration}
+	kQuietWindows             // a list of {days, dates, from, to}
+	kObject                   // a mapping with the keys in keyDoc.keys
+	kStringMap                // a mapping of any names to strings
 )
 
 // keyDoc is one key: its name, shape, allowed values and meaning.
@@ -127,7 +127,7 @@ var alertingDoc = []keyDoc{
 	{key: "renotify", kind: kDuration, desc: "how often to remind of an incident that keeps firing (default 24h; 0 never)"},
 	{key: "catch_up", kind: kInt, desc: "most missed buckets judged after vigil was down (default 24)"},
 	{key: "failing_after", kind: kInt, desc: "failed evaluations in a row before the owner is told the rule is failing (default 3)"},
-	{key: "mute", kind: kMuteWindows, desc: "windows that hold notifications: [{days: [sat, sun]}, {from: \"22:00\", to: \"06:00\"}]"},
+	{key: "quiet_hours", kind: kQuietWindows, desc: "windows that hold notifications (detection goes on; detect.mute stops it): [{days: [sat, sun]}, {from: \"22:00\", to: \"06:00\"}]"},
 }
 
 var completenessDoc = []keyDoc{

@@ -39,7 +39,7 @@ type policy struct {
 	renotify     time.Duration // 0: never
 	catchUp      int
 	failingAfter int
-	mute         []config.MuteWindow
+	quiet        []config.QuietWindow
 	gran         time.Duration
 	loc          *time.Location
 }
@@ -56,7 +56,7 @@ func policyOf(r Rule) policy {
 			Renotify:     config.DefaultRenotify,
 			CatchUp:      config.DefaultCatchUp,
 			FailingAfter: config.DefaultFailingAfter,
-			Mute:         a.Mute,
+			QuietHours:   a.QuietHours,
 		}
 	}
 	return policy{
@@ -66,7 +66,7 @@ func policyOf(r Rule) policy {
 		renotify:     a.Renotify,
 		catchUp:      max(a.CatchUp, 1),
 		failingAfter: max(a.FailingAfter, 1),
-		mute:         a.Mute,
+		quiet:        a.QuietHours,
 		gran:         r.Metric.Granularity,
 		loc:          location(r.Metric),
 	}
@@ -176,9 +176,9 @@ func (pol policy) reopens(prev *state.Incident, b time.Time) bool {
 }
 
 // held says whether notifications about a firing incident wait at now: a
-// mute window is open, or the incident or the whole rule is snoozed.
+// quiet-hours window is open, or the incident or the whole rule is snoozed.
 func (pol policy) held(inc *state.Incident, rs state.RuleState, now time.Time) bool {
-	return config.Muted(pol.mute, now, pol.loc) || now.Before(rs.SnoozedUntil) || (inc != nil && inc.Snoozed(now))
+	return config.Quiet(pol.quiet, now, pol.loc) || now.Before(rs.SnoozedUntil) || (inc != nil && inc.Snoozed(now))
 }
 
 // reopenGap is how long a re-opened incident's "firing again" waits after

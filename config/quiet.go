@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// MuteWindow is a recurring time, in the metric's zone, when notifications
+// QuietWindow is a recurring time, in the metric's zone, when notifications
 // about firing incidents are held: maintenance nights, weekends, holidays.
-// Every part it sets must match; a window that sets only days mutes those
+// Every part it sets must match; a window that sets only days covers those
 // whole days.
-type MuteWindow struct {
+type QuietWindow struct {
 	Days  []time.Weekday // empty: any day of the week
 	Dates []string       // "2006-01-02" dates; empty: any date
 	// From and To are times of day as offsets from midnight. The window
@@ -22,7 +22,7 @@ type MuteWindow struct {
 }
 
 // Active reports whether the window holds notifications at t, read in loc.
-func (w MuteWindow) Active(t time.Time, loc *time.Location) bool {
+func (w QuietWindow) Active(t time.Time, loc *time.Location) bool {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -43,25 +43,25 @@ func (w MuteWindow) Active(t time.Time, loc *time.Location) bool {
 	return false
 }
 
-func (w MuteWindow) dayMatches(day time.Time) bool {
+func (w QuietWindow) dayMatches(day time.Time) bool {
 	if len(w.Days) > 0 && !slices.Contains(w.Days, day.Weekday()) {
 		return false
 	}
 	return len(w.Dates) == 0 || slices.Contains(w.Dates, day.Format(time.DateOnly))
 }
 
-// Muted reports whether any of the windows holds notifications at t.
-func Muted(windows []MuteWindow, t time.Time, loc *time.Location) bool {
-	return slices.ContainsFunc(windows, func(w MuteWindow) bool { return w.Active(t, loc) })
+// Quiet reports whether any of the windows holds notifications at t.
+func Quiet(windows []QuietWindow, t time.Time, loc *time.Location) bool {
+	return slices.ContainsFunc(windows, func(w QuietWindow) bool { return w.Active(t, loc) })
 }
 
-// rawMute is one mute window as written.
-type rawMute struct {
+// rawQuiet is one quiet-hours window as written.
+type rawQuiet struct {
 	days, dates []string
 	from, to    string
 }
 
-func (r *rawMute) fields() fields {
+func (r *rawQuiet) fields() fields {
 	return fields{
 		"days":  stringList(&r.days),
 		"dates": stringList(&r.dates),
@@ -78,8 +78,8 @@ var weekdays = map[string]time.Weekday{
 // check validates the window written at key and returns it.
 // reported says the window's keys were already reported, so a missing
 // part is not.
-func (r *rawMute) check(s *scope, key string, reported bool) (MuteWindow, bool) {
-	var w MuteWindow
+func (r *rawQuiet) check(s *scope, key string, reported bool) (QuietWindow, bool) {
+	var w QuietWindow
 	ok := !reported
 	fail := func(k, format string, args ...any) {
 		s.errorf(k, format, args...)
@@ -122,10 +122,10 @@ func (r *rawMute) check(s *scope, key string, reported bool) (MuteWindow, bool) 
 		}
 	}
 	if ok && hasFrom && w.From == w.To {
-		fail(key+".to", "equals from; leave both out to mute whole days")
+		fail(key+".to", "equals from; leave both out to cover whole days")
 	}
 	if ok && !hasFrom && len(w.Days) == 0 && len(w.Dates) == 0 {
-		fail(key, "mutes nothing; give days, dates, or from and to")
+		fail(key, "covers no time; give days, dates, or from and to")
 	}
 	return w, ok
 }
