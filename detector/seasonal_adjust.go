@@ -111,7 +111,7 @@ func (m Seasonal) resolveLevel(wg int) LevelAdjust {
 // week or more. A window slides along, one removal and one insertion per
 // bucket: for ratios a fine histogram (seasonalHist), for differences, which
 // may be negative, a sorted slice.
-func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int) []float64 {
+func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int, buf *seasonalBufs) []float64 {
 	block := 1
 	if !s.Calendar() {
 		block = max(1, int(24*time.Hour/s.Step))
@@ -121,7 +121,8 @@ func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int) []float64 {
 	// The pairs from first-w on: the growth of each bucket or NaN, and the
 	// count of pairs with a negative value up to each.
 	base := first - w
-	pv, neg := make([]float64, hi-base), make([]int32, hi-base+1)
+	pv, neg := seasonalBuf(&buf.pv, hi-base), seasonalBuf(&buf.neg, hi-base+1)
+	neg[0] = 0
 	vals := s.Values
 	for u := base; u < hi; u++ {
 		g, n := math.NaN(), false
@@ -142,9 +143,10 @@ func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int) []float64 {
 	var hist *seasonalHist
 	var win []float64
 	if scale {
-		hist = newSeasonalHist(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
+		hist = &buf.growthHist
+		hist.init(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
 	} else {
-		win = make([]float64, 0, w)
+		win = seasonalBuf(&buf.win, w)[:0]
 	}
 	n := 0 // pairs in the window
 	for _, v := range pv[:w] {
@@ -157,7 +159,7 @@ func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int) []float64 {
 			}
 		}
 	}
-	g := make([]float64, hi-lo)
+	g := seasonalBuf(&buf.growth, hi-lo)
 	cur := math.NaN()
 	for j, next := first, first; j < hi; j++ {
 		// The window holds the pairs [j-w, j).

@@ -22,7 +22,8 @@ import "math"
 type seasonalHist struct {
 	count        []uint16
 	octave       []int32 // counts per octave (bin 0 and the last bin are octaves of their own), to place a new position fast
-	sum          []int64 // of the mantissa bits below the bin's
+	sum          []int64 // of the mantissa bits below the bin's; nil without sums
+	sums         []int64 // the buffer of sum, kept when sum is nil
 	sub          uint
 	expLo, expHi int
 	n            int
@@ -44,12 +45,22 @@ const (
 // newSeasonalHist returns an empty histogram of the given resolution, with
 // sums or not; it counts at most 65,535 values.
 func newSeasonalHist(sub uint, expLo, expHi int, sums bool) *seasonalHist {
-	n := (expHi-expLo)<<sub + 2
-	h := &seasonalHist{count: make([]uint16, n), octave: make([]int32, expHi-expLo+2), sub: sub, expLo: expLo, expHi: expHi}
-	if sums {
-		h.sum = make([]int64, n)
-	}
+	h := new(seasonalHist)
+	h.init(sub, expLo, expHi, sums)
 	return h
+}
+
+// init makes h an empty histogram of the given resolution, reusing its
+// arrays when they are large enough.
+func (h *seasonalHist) init(sub uint, expLo, expHi int, sums bool) {
+	n := (expHi-expLo)<<sub + 2
+	h.count, h.octave = seasonalBuf(&h.count, n), seasonalBuf(&h.octave, expHi-expLo+2)
+	h.sum = nil
+	if sums {
+		h.sum = seasonalBuf(&h.sums, n)
+	}
+	h.sub, h.expLo, h.expHi = sub, expLo, expHi
+	h.reset()
 }
 
 // bin returns the bin of v >= 0 (0 below 2^expLo, len(count)-1 from

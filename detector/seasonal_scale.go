@@ -104,15 +104,19 @@ func (r *seasonalRun) predict(t int) (expected, f float64, k int) {
 // newSeasonalResiduals computes the errors of buckets [lo, len) and slides
 // the windows up to bucket from, which starts at lo+w or before.
 func newSeasonalResiduals(r *seasonalRun, s Series, lo, from, w int) *seasonalResiduals {
-	n := len(r.vals)
-	res := &seasonalResiduals{lo: lo, w: w, exp: make([]float64, n-lo), fac: make([]float64, n-lo), bad: make([]int32, n-lo+1),
+	n, b := len(r.vals), &r.buf
+	res := &b.res
+	*res = seasonalResiduals{lo: lo, w: w, exp: seasonalBuf(&b.exp, n-lo), fac: seasonalBuf(&b.fac, n-lo), bad: seasonalBuf(&b.bad, n-lo+1),
 		block: seasonalBlock(s), phase: seasonalPhase(s, seasonalBlock(s))}
+	res.bad[0] = 0
 	for k := range res.u {
-		res.u[k] = make([]float64, n-lo)
+		res.u[k] = seasonalBuf(&b.u[k], n-lo)
 	}
-	res.hist, res.held = newSeasonalHist(seasonalErrSub, seasonalErrLo, seasonalErrHi, false), len(seasonalPowers)-1
+	b.hist.init(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+	res.hist, res.held = &b.hist, len(seasonalPowers)-1
 	for g := range res.rel {
-		res.rel[g] = newSeasonalHist(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+		b.rel[g].init(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+		res.rel[g] = &b.rel[g]
 	}
 	level := 0 // the binary exponent of the first expected value, to centre the errors of powers below 1
 	for t := lo; t < n; t++ {
@@ -126,7 +130,7 @@ func newSeasonalResiduals(r *seasonalRun, s Series, lo, from, w int) *seasonalRe
 			res.shift[len(seasonalPowers)-1] = 0 // relative errors need no centring
 		}
 	}
-	res.groups(r.vals, r.p)
+	res.groups(r.vals, r.p, b)
 	var mul [len(seasonalPowers)]float64
 	for k, sh := range res.shift {
 		mul[k], res.unshift[k] = math.Ldexp(1, -sh), math.Ldexp(1, sh)

@@ -118,12 +118,15 @@ type seasonalRun struct {
 	pd     int // buckets per day
 
 	res *seasonalResiduals
+	buf seasonalBufs
 }
 
 func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	wg := seasonalGrowthWindow(s, p)
-	r := &seasonalRun{vals: s.Values, p: p, seasons: m.Seasons, need: m.need(), net: seasonalNets()[m.Seasons],
-		widen: seasonalWiden(), level: m.resolveLevel(wg), daily: m.Daily}
+	r := seasonalRuns.Get().(*seasonalRun)
+	r.vals, r.p, r.seasons, r.need, r.net = s.Values, p, m.Seasons, m.need(), seasonalNets()[m.Seasons]
+	r.widen, r.level, r.daily, r.pd = seasonalWiden(), m.resolveLevel(wg), m.Daily, 0
+	r.zone, r.growth, r.gLo = nil, nil, 0
 	w := seasonalWindow(s, p)
 	// The errors of the window before from's block, which chooses the
 	// noise power for the block.
@@ -139,13 +142,15 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	if !s.Calendar() {
 		// A past slot is at most one season beyond j-seasons·p (a shift of
 		// the UTC offset is shorter than a season).
-		r.zone = newSeasonalZone(s, max(0, r.lo-(r.seasons+2)*p), hi)
+		if r.buf.zone.fill(s, max(0, r.lo-(r.seasons+2)*p), hi) {
+			r.zone = &r.buf.zone
+		}
 	}
 	if r.level != LevelNone {
 		r.gLo = max(0, r.lo-(r.seasons-1)*p)
-		r.growth = seasonalGrowth(s, r.level != LevelShift, r.level == LevelAuto, p, wg, r.gLo, hi)
+		r.growth = seasonalGrowth(s, r.level != LevelShift, r.level == LevelAuto, p, wg, r.gLo, hi, &r.buf)
 	}
-	r.st = make([]seasonalStat, hi-r.lo)
+	r.st = seasonalBuf(&r.buf.st, hi-r.lo)
 	var buf [seasonalMaxSeasons + 3]float64
 	for j := r.lo; j < hi; j++ {
 		r.st[j-r.lo] = r.stat(j, buf[:])

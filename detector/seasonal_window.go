@@ -11,13 +11,14 @@ import "math"
 // group 0 when below, and in none when it is not positive or fewer than half
 // of the p buckets hold a positive value. The logs are rounded to 1/1024 and
 // summed as integers, so a bucket's group depends on those p values only.
-func (res *seasonalResiduals) groups(vals []float64, p int) {
+func (res *seasonalResiduals) groups(vals []float64, p int, b *seasonalBufs) {
 	n := len(res.exp)
-	res.group, res.lx = make([]int8, n), make([]int64, n)
+	res.group, res.lx = seasonalBuf(&b.group, n), seasonalBuf(&b.lx, n)
 	base := max(0, res.lo-p)
-	lv := make([]int64, len(vals)-base) // log2 of each positive value, 0 for the others
-	pos := make([]bool, len(vals)-base)
+	lv := seasonalBuf(&b.lv, len(vals)-base) // log2 of each positive value, 0 for the others
+	pos := seasonalBuf(&b.pos, len(vals)-base)
 	for u := base; u < len(vals); u++ {
+		lv[u-base], pos[u-base] = 0, false
 		if v := vals[u]; v > 0 && v-v == 0 {
 			lv[u-base], pos[u-base] = seasonalLog(v), true
 		}
@@ -25,7 +26,7 @@ func (res *seasonalResiduals) groups(vals []float64, p int) {
 	var sum, cnt int64
 	for u := base; u < len(vals); u++ {
 		if t := u - res.lo; t >= 0 {
-			res.group[t] = -1
+			res.group[t], res.lx[t] = -1, 0
 			if e := res.exp[t]; e > 0 && e-e == 0 {
 				res.lx[t] = seasonalLog(e)
 				if 2*cnt >= int64(p) {
