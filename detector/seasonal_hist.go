@@ -131,10 +131,30 @@ func (h *seasonalHist) firstBin(o int) int {
 	return max(0, (o-1)<<h.sub+1)
 }
 
+// key returns the bin of v >= 0 and its octave in one number, for a value
+// that is added and removed again: addKey and removeKey take it without
+// working out the bin again.
+func (h *seasonalHist) key(v float64) int32 {
+	b, o, _ := h.bin(v)
+	return int32(b) | int32(o)<<16
+}
+
 func (h *seasonalHist) add(v float64) {
 	b, o, r := h.bin(v)
+	h.addKey(int32(b)|int32(o)<<16, r)
+}
+
+func (h *seasonalHist) remove(v float64) {
+	b, o, r := h.bin(v)
+	h.removeKey(int32(b)|int32(o)<<16, r)
+}
+
+// addKey adds a value of the given key (see key) whose mantissa bits below
+// the bin's are r.
+func (h *seasonalHist) addKey(k int32, r int64) {
+	b := int(k & 0xffff)
 	h.count[b]++
-	h.octave[o]++
+	h.octave[k>>16]++
 	if h.sum != nil {
 		h.sum[b] += r
 	}
@@ -143,10 +163,11 @@ func (h *seasonalHist) add(v float64) {
 	h.ptr[1].below += seasonalCount(b < h.ptr[1].bin)
 }
 
-func (h *seasonalHist) remove(v float64) {
-	b, o, r := h.bin(v)
+// removeKey removes a value added with addKey(k, r).
+func (h *seasonalHist) removeKey(k int32, r int64) {
+	b := int(k & 0xffff)
 	h.count[b]--
-	h.octave[o]--
+	h.octave[k>>16]--
 	if h.sum != nil {
 		h.sum[b] -= r
 	}

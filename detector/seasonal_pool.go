@@ -12,9 +12,11 @@ type seasonalBufs struct {
 	st               []seasonalStat
 	off              []int32 // zone offsets
 	growth, pv, win  []float64
-	neg              []int32
+	neg, gKey        []int32
+	gRest            []int64
 	exp, fac         []float64
-	u                [len(seasonalPowers)][]float64
+	key              [len(seasonalPowers)][]int32
+	abs              []float64
 	bad              []int32
 	group            []int8
 	lx, lv           []int64

@@ -63,25 +63,27 @@ var seasonalLogs = func() (t [1024]int16) {
 
 // add adds bucket t's errors to the windows, remove removes them.
 func (res *seasonalResiduals) add(t int) {
-	if u := res.u[res.held][t-res.lo]; u == u {
-		res.hist.add(u)
+	x := t - res.lo
+	if k := res.key[res.held][x]; k >= 0 {
+		res.hist.addKey(k, 0)
 	}
-	if g := res.group[t-res.lo]; g >= 0 {
-		if u := res.u[len(seasonalPowers)-1][t-res.lo]; u == u {
-			res.rel[g].add(u)
-			res.sumLx[g] += res.lx[t-res.lo]
+	if g := res.group[x]; g >= 0 {
+		if k := res.key[len(seasonalPowers)-1][x]; k >= 0 {
+			res.rel[g].addKey(k, 0)
+			res.sumLx[g] += res.lx[x]
 		}
 	}
 }
 
 func (res *seasonalResiduals) remove(t int) {
-	if u := res.u[res.held][t-res.lo]; u == u {
-		res.hist.remove(u)
+	x := t - res.lo
+	if k := res.key[res.held][x]; k >= 0 {
+		res.hist.removeKey(k, 0)
 	}
-	if g := res.group[t-res.lo]; g >= 0 {
-		if u := res.u[len(seasonalPowers)-1][t-res.lo]; u == u {
-			res.rel[g].remove(u)
-			res.sumLx[g] -= res.lx[t-res.lo]
+	if g := res.group[x]; g >= 0 {
+		if k := res.key[len(seasonalPowers)-1][x]; k >= 0 {
+			res.rel[g].removeKey(k, 0)
+			res.sumLx[g] -= res.lx[x]
 		}
 	}
 }
@@ -99,11 +101,37 @@ func (res *seasonalResiduals) hold(k, i int) {
 	if k == res.held {
 		return
 	}
+	res.fill(k)
 	res.held = k
 	res.hist.reset()
 	for t := max(res.lo, i-res.w); t < i; t++ {
-		if u := res.u[k][t-res.lo]; u == u {
-			res.hist.add(u)
+		if key := res.key[k][t-res.lo]; key >= 0 {
+			res.hist.addKey(key, 0)
+		}
+	}
+}
+
+// fill computes the keys of the errors of power k, once.
+func (res *seasonalResiduals) fill(k int) {
+	if res.ready[k] {
+		return
+	}
+	res.ready[k] = true
+	pw, keys := seasonalPowers[k], res.key[k]
+	for x, a := range res.abs {
+		u := a
+		switch {
+		case pw > 0 && res.bad[x+1] != res.bad[x]:
+			u = math.NaN()
+		case pw == 0.5:
+			u /= math.Sqrt(res.exp[x])
+		case pw == 1:
+			u /= res.exp[x]
+		}
+		u *= res.mul[k] // exact: a power of two
+		keys[x] = -1
+		if u == u {
+			keys[x] = res.hist.key(u)
 		}
 	}
 }
