@@ -150,8 +150,7 @@ func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int, buf *seasona
 			a, b := vals[u], vals[u-p]
 			neg = a < 0 || b < 0
 			if q := a / b; q-q == 0 && a >= 0 && b > 0 { // a finite ratio of positive values
-				bin, o, r := hist.bin(q)
-				k, rest[u-gw.base] = int32(bin)|int32(o)<<16, r
+				k, rest[u-gw.base] = seasonalGrowthKey(q)
 			}
 		}
 		keys[u-gw.base] = k

@@ -219,3 +219,35 @@ func (h *seasonalHist) quantile(q float64) float64 {
 	}
 	return h.value(p.bin, int(h.count[p.bin]), h.sum[p.bin])
 }
+
+// seasonalErrKey is key for the histograms of errors (seasonalErrSub,
+// seasonalErrLo, seasonalErrHi), with the resolution in constants so that
+// it compiles to a few instructions where the errors are binned.
+func seasonalErrKey(v float64) int32 {
+	const sub, lo, hi = seasonalErrSub, seasonalErrLo, seasonalErrHi
+	bits := math.Float64bits(v)
+	e := int(bits>>52) - 1023
+	switch {
+	case e < lo:
+		return 0
+	case e >= hi:
+		return (hi-lo)<<sub + 1 | (hi-lo+1)<<16
+	}
+	return int32(1+(e-lo)<<sub+int(bits>>(52-sub))&(1<<sub-1)) | int32(1+e-lo)<<16
+}
+
+// seasonalGrowthKey is key and the rest of the mantissa for the histogram of
+// growth ratios (seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi),
+// like seasonalErrKey.
+func seasonalGrowthKey(v float64) (int32, int64) {
+	const sub, lo, hi = seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi
+	bits := math.Float64bits(v)
+	e := int(bits>>52) - 1023
+	switch {
+	case e < lo:
+		return 0, 0
+	case e >= hi:
+		return (hi-lo)<<sub + 1 | (hi-lo+1)<<16, 0
+	}
+	return int32(1+(e-lo)<<sub+int(bits>>(52-sub))&(1<<sub-1)) | int32(1+e-lo)<<16, int64(bits & (1<<(52-sub) - 1))
+}

@@ -155,7 +155,7 @@ func newSeasonalResiduals(r *seasonalRun, s Series, lo, from, w int) *seasonalRe
 		} else if q := a / e; e <= 0 || v < 0 || !(q < seasonalMaxRel) {
 			bad = true
 		} else {
-			key = res.hist.key(q)
+			key = seasonalErrKey(q)
 		}
 		res.abs[t-lo], keys[t-lo] = a, key
 		res.bad[t-lo+1] = res.bad[t-lo] + int32(seasonalCount(bad))

@@ -131,7 +131,7 @@ func (res *seasonalResiduals) fill(k int) {
 		u *= res.mul[k] // exact: a power of two
 		keys[x] = -1
 		if u == u {
-			keys[x] = res.hist.key(u)
+			keys[x] = seasonalErrKey(u)
 		}
 	}
 }
