@@ -197,20 +197,22 @@ func (h *seasonalHist) quantile(q float64) float64 {
 		i++
 	}
 	p := &h.ptr[i]
-	x := q * float64(h.n-1)
+	// The bin holds rank x = q·(n-1) when below <= x < below+count, which
+	// for whole counts is below <= ⌊x⌋ < below+count.
+	x := int(q * float64(h.n-1))
 	if p.q != q { // a new position: find its octave first
 		o, below := 0, 0
-		for float64(below+int(h.octave[o])) <= x {
+		for below+int(h.octave[o]) <= x {
 			below += int(h.octave[o])
 			o++
 		}
 		*p = seasonalHistPtr{q: q, bin: h.firstBin(o), below: below}
 	}
-	for float64(p.below) > x {
+	for p.below > x {
 		p.bin--
 		p.below -= int(h.count[p.bin])
 	}
-	for float64(p.below+int(h.count[p.bin])) <= x {
+	for p.below+int(h.count[p.bin]) <= x {
 		p.below += int(h.count[p.bin])
 		p.bin++
 	}
