@@ -154,6 +154,7 @@ func (m Seasonal) Detect(s Series, from int) ([]Point, error) {
 	}
 	pts := make([]Point, len(s.Values)-from)
 	r.judge(s, from, m.Guards, pts)
+	r.release()
 	return pts, nil
 }
 

@@ -111,84 +111,124 @@ func (m Seasonal) resolveLevel(wg int) LevelAdjust {
 // week or more. A window slides along, one removal and one insertion per
 // bucket: for ratios a fine histogram (seasonalHist), for differences, which
 // may be negative, a sorted slice.
-func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int) []float64 {
+func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int, buf *seasonalBufs) []float64 {
 	block := 1
 	if !s.Calendar() {
 		block = max(1, int(24*time.Hour/s.Step))
 	}
 	phase := seasonalPhase(s, block)
-	first := lo - (lo+phase)%block // the start of lo's block
-	// The pairs from first-w on: the growth of each bucket or NaN, and the
-	// count of pairs with a negative value up to each.
-	base := first - w
-	pv, neg := make([]float64, hi-base), make([]int32, hi-base+1)
+	gw := seasonalGrowthWin{first: lo - (lo+phase)%block, lo: lo, hi: hi, w: w, block: block, strict: strict}
+	gw.base = gw.first - w
+	// The pairs from first-w on: the count of pairs with a negative value
+	// up to each, and the growth of each bucket (NaN when unknown), for
+	// ratios as its histogram key and the rest of its mantissa.
+	n := hi - gw.base
+	gw.neg = seasonalBuf(&buf.neg, n+1)
+	gw.neg[0] = 0
+	g := seasonalBuf(&buf.growth, hi-lo)
 	vals := s.Values
-	for u := base; u < hi; u++ {
-		g, n := math.NaN(), false
+	if !scale {
+		pv := seasonalBuf(&buf.pv, n)
+		for u := gw.base; u < hi; u++ {
+			d := math.NaN()
+			if u-p >= 0 {
+				if x := vals[u] - vals[u-p]; x-x == 0 {
+					d = x
+				}
+			}
+			pv[u-gw.base], gw.neg[u-gw.base+1] = d, gw.neg[u-gw.base]
+		}
+		gw.differences(pv, seasonalBuf(&buf.win, w)[:0], g)
+		return g
+	}
+	hist := &buf.growthHist
+	hist.init(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
+	keys, rest := seasonalBuf(&buf.gKey, n), seasonalBuf(&buf.gRest, n)
+	for u := gw.base; u < hi; u++ {
+		k, neg := int32(-1), false
 		if u-p >= 0 {
 			a, b := vals[u], vals[u-p]
-			if scale {
-				n = a < 0 || b < 0
-				if q := a / b; q-q == 0 && a >= 0 && b > 0 { // a finite ratio of positive values
-					g = q
-				}
-			} else if d := a - b; d-d == 0 {
-				g = d
+			neg = a < 0 || b < 0
+			if q := a / b; q-q == 0 && a >= 0 && b > 0 { // a finite ratio of positive values
+				k, rest[u-gw.base] = seasonalGrowthKey(q)
 			}
 		}
-		pv[u-base] = g
-		neg[u-base+1] = neg[u-base] + int32(seasonalCount(n))
+		keys[u-gw.base] = k
+		gw.neg[u-gw.base+1] = gw.neg[u-gw.base] + int32(seasonalCount(neg))
 	}
-	var hist *seasonalHist
-	var win []float64
-	if scale {
-		hist = newSeasonalHist(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
-	} else {
-		win = make([]float64, 0, w)
-	}
-	n := 0 // pairs in the window
-	for _, v := range pv[:w] {
-		if v == v {
-			n++
-			if hist != nil {
-				hist.add(v)
-			} else {
-				win = seasonalSlide(win, 0, false, v, true)
-			}
-		}
-	}
-	g := make([]float64, hi-lo)
-	cur := math.NaN()
-	for j, next := first, first; j < hi; j++ {
-		// The window holds the pairs [j-w, j).
-		if j == next { // a block starts
-			next += block
-			cur = math.NaN()
-			if 2*n >= w && !(strict && neg[j-base] > neg[j-w-base]) {
-				if hist != nil {
-					cur = hist.quantile(0.5)
-				} else {
-					cur = seasonalMid(win[(n-1)/2], win[n/2])
-				}
-			}
-		}
-		if j >= lo {
-			g[j-lo] = cur
-		}
-		out, in := pv[j-w-base], pv[j-base]
-		n += seasonalCount(in == in) - seasonalCount(out == out)
-		if hist == nil {
-			win = seasonalSlide(win, out, out == out, in, in == in)
-			continue
-		}
-		if out == out {
-			hist.remove(out)
-		}
-		if in == in {
-			hist.add(in)
-		}
-	}
+	gw.ratios(hist, keys, rest, g)
 	return g
+}
+
+// seasonalGrowthWin is the sliding window of seasonalGrowth: the pairs
+// [j-w, j) before bucket j, from the block start first on, with pair u at
+// index u-base of the per-pair arrays.
+type seasonalGrowthWin struct {
+	first, base, lo, hi, w, block int
+	strict                        bool
+	neg                           []int32 // pairs with a negative value before each
+}
+
+// known reports whether the window before bucket j, which holds n pairs,
+// gives a growth.
+func (gw *seasonalGrowthWin) known(j, n int) bool {
+	return 2*n >= gw.w && !(gw.strict && gw.neg[j-gw.base] > gw.neg[j-gw.w-gw.base])
+}
+
+// ratios fills g with the median of the ratios of each block's window, from
+// their histogram keys and rests (key -1: no ratio).
+func (gw *seasonalGrowthWin) ratios(hist *seasonalHist, keys []int32, rest []int64, g []float64) {
+	n := 0 // pairs in the window
+	for u, k := range keys[:gw.w] {
+		if k >= 0 {
+			hist.addKey(k, rest[u])
+			n++
+		}
+	}
+	for b := gw.first; b < gw.hi; b += gw.block {
+		cur := math.NaN()
+		if gw.known(b, n) {
+			cur = hist.quantile(0.5)
+		}
+		end := min(b+gw.block, gw.hi)
+		for j := max(b, gw.lo); j < end; j++ {
+			g[j-gw.lo] = cur
+		}
+		for j := b; j < end; j++ {
+			if out := j - gw.w - gw.base; keys[out] >= 0 {
+				hist.removeKey(keys[out], rest[out])
+				n--
+			}
+			if in := j - gw.base; keys[in] >= 0 {
+				hist.addKey(keys[in], rest[in])
+				n++
+			}
+		}
+	}
+}
+
+// differences fills g with the median of the differences pv (NaN: none) of
+// each block's window, kept sorted in win.
+func (gw *seasonalGrowthWin) differences(pv, win, g []float64) {
+	for _, v := range pv[:gw.w] {
+		if v == v {
+			win = seasonalSlide(win, 0, false, v, true)
+		}
+	}
+	for b := gw.first; b < gw.hi; b += gw.block {
+		cur := math.NaN()
+		if n := len(win); gw.known(b, n) {
+			cur = seasonalMid(win[(n-1)/2], win[n/2])
+		}
+		end := min(b+gw.block, gw.hi)
+		for j := max(b, gw.lo); j < end; j++ {
+			g[j-gw.lo] = cur
+		}
+		for j := b; j < end; j++ {
+			out, in := pv[j-gw.w-gw.base], pv[j-gw.base]
+			win = seasonalSlide(win, out, out == out, in, in == in)
+		}
+	}
 }
 
 // seasonalSlide removes out from and inserts in into sorted win, each only

@@ -22,7 +22,8 @@ import "math"
 type seasonalHist struct {
 	count        []uint16
 	octave       []int32 // counts per octave (bin 0 and the last bin are octaves of their own), to place a new position fast
-	sum          []int64 // of the mantissa bits below the bin's
+	sum          []int64 // of the mantissa bits below the bin's; nil without sums
+	sums         []int64 // the buffer of sum, kept when sum is nil
 	sub          uint
 	expLo, expHi int
 	n            int
@@ -44,12 +45,22 @@ const (
 // newSeasonalHist returns an empty histogram of the given resolution, with
 // sums or not; it counts at most 65,535 values.
 func newSeasonalHist(sub uint, expLo, expHi int, sums bool) *seasonalHist {
-	n := (expHi-expLo)<<sub + 2
-	h := &seasonalHist{count: make([]uint16, n), octave: make([]int32, expHi-expLo+2), sub: sub, expLo: expLo, expHi: expHi}
-	if sums {
-		h.sum = make([]int64, n)
-	}
+	h := new(seasonalHist)
+	h.init(sub, expLo, expHi, sums)
 	return h
+}
+
+// init makes h an empty histogram of the given resolution, reusing its
+// arrays when they are large enough.
+func (h *seasonalHist) init(sub uint, expLo, expHi int, sums bool) {
+	n := (expHi-expLo)<<sub + 2
+	h.count, h.octave = seasonalBuf(&h.count, n), seasonalBuf(&h.octave, expHi-expLo+2)
+	h.sum = nil
+	if sums {
+		h.sum = seasonalBuf(&h.sums, n)
+	}
+	h.sub, h.expLo, h.expHi = sub, expLo, expHi
+	h.reset()
 }
 
 // bin returns the bin of v >= 0 (0 below 2^expLo, len(count)-1 from
@@ -120,10 +131,30 @@ func (h *seasonalHist) firstBin(o int) int {
 	return max(0, (o-1)<<h.sub+1)
 }
 
+// key returns the bin of v >= 0 and its octave in one number, for a value
+// that is added and removed again: addKey and removeKey take it without
+// working out the bin again.
+func (h *seasonalHist) key(v float64) int32 {
+	b, o, _ := h.bin(v)
+	return int32(b) | int32(o)<<16
+}
+
 func (h *seasonalHist) add(v float64) {
 	b, o, r := h.bin(v)
+	h.addKey(int32(b)|int32(o)<<16, r)
+}
+
+func (h *seasonalHist) remove(v float64) {
+	b, o, r := h.bin(v)
+	h.removeKey(int32(b)|int32(o)<<16, r)
+}
+
+// addKey adds a value of the given key (see key) whose mantissa bits below
+// the bin's are r.
+func (h *seasonalHist) addKey(k int32, r int64) {
+	b := int(k & 0xffff)
 	h.count[b]++
-	h.octave[o]++
+	h.octave[k>>16]++
 	if h.sum != nil {
 		h.sum[b] += r
 	}
@@ -132,10 +163,11 @@ func (h *seasonalHist) add(v float64) {
 	h.ptr[1].below += seasonalCount(b < h.ptr[1].bin)
 }
 
-func (h *seasonalHist) remove(v float64) {
-	b, o, r := h.bin(v)
+// removeKey removes a value added with addKey(k, r).
+func (h *seasonalHist) removeKey(k int32, r int64) {
+	b := int(k & 0xffff)
 	h.count[b]--
-	h.octave[o]--
+	h.octave[k>>16]--
 	if h.sum != nil {
 		h.sum[b] -= r
 	}
@@ -165,20 +197,22 @@ func (h *seasonalHist) quantile(q float64) float64 {
 		i++
 	}
 	p := &h.ptr[i]
-	x := q * float64(h.n-1)
+	// The bin holds rank x = q·(n-1) when below <= x < below+count, which
+	// for whole counts is below <= ⌊x⌋ < below+count.
+	x := int(q * float64(h.n-1))
 	if p.q != q { // a new position: find its octave first
 		o, below := 0, 0
-		for float64(below+int(h.octave[o])) <= x {
+		for below+int(h.octave[o]) <= x {
 			below += int(h.octave[o])
 			o++
 		}
 		*p = seasonalHistPtr{q: q, bin: h.firstBin(o), below: below}
 	}
-	for float64(p.below) > x {
+	for p.below > x {
 		p.bin--
 		p.below -= int(h.count[p.bin])
 	}
-	for float64(p.below+int(h.count[p.bin])) <= x {
+	for p.below+int(h.count[p.bin]) <= x {
 		p.below += int(h.count[p.bin])
 		p.bin++
 	}
@@ -186,4 +220,36 @@ func (h *seasonalHist) quantile(q float64) float64 {
 		return h.middle(p.bin)
 	}
 	return h.value(p.bin, int(h.count[p.bin]), h.sum[p.bin])
+}
+
+// seasonalErrKey is key for the histograms of errors (seasonalErrSub,
+// seasonalErrLo, seasonalErrHi), with the resolution in constants so that
+// it compiles to a few instructions where the errors are binned.
+func seasonalErrKey(v float64) int32 {
+	const sub, lo, hi = seasonalErrSub, seasonalErrLo, seasonalErrHi
+	bits := math.Float64bits(v)
+	e := int(bits>>52) - 1023
+	switch {
+	case e < lo:
+		return 0
+	case e >= hi:
+		return (hi-lo)<<sub + 1 | (hi-lo+1)<<16
+	}
+	return int32(1+(e-lo)<<sub+int(bits>>(52-sub))&(1<<sub-1)) | int32(1+e-lo)<<16
+}
+
+// seasonalGrowthKey is key and the rest of the mantissa for the histogram of
+// growth ratios (seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi),
+// like seasonalErrKey.
+func seasonalGrowthKey(v float64) (int32, int64) {
+	const sub, lo, hi = seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi
+	bits := math.Float64bits(v)
+	e := int(bits>>52) - 1023
+	switch {
+	case e < lo:
+		return 0, 0
+	case e >= hi:
+		return (hi-lo)<<sub + 1 | (hi-lo+1)<<16, 0
+	}
+	return int32(1+(e-lo)<<sub+int(bits>>(52-sub))&(1<<sub-1)) | int32(1+e-lo)<<16, int64(bits & (1<<(52-sub) - 1))
 }

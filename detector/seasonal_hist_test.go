@@ -105,3 +105,24 @@ func countOf(x []float64, v float64) int {
 	}
 	return n
 }
+
+// TestSeasonalKeys checks the keys with constant resolutions against the
+// histograms' own bins, over every octave, both ends and values beyond.
+func TestSeasonalKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	errs := newSeasonalHist(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+	growth := newSeasonalHist(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
+	vals := []float64{0, math.SmallestNonzeroFloat64, math.MaxFloat64, math.Inf(1), 1, 0.5, 2}
+	for e := -1080; e <= 1030; e++ {
+		vals = append(vals, math.Ldexp(1, e), math.Ldexp(1+rng.Float64(), e), math.Nextafter(math.Ldexp(1, e), 0))
+	}
+	for _, v := range vals {
+		if got, want := seasonalErrKey(v), errs.key(v); got != want {
+			t.Errorf("seasonalErrKey(%g) = %#x, want %#x", v, got, want)
+		}
+		b, o, r := growth.bin(v)
+		if k, rest := seasonalGrowthKey(v); k != int32(b)|int32(o)<<16 || rest != r {
+			t.Errorf("seasonalGrowthKey(%g) = %#x, %d, want %#x, %d", v, k, rest, int32(b)|int32(o)<<16, r)
+		}
+	}
+}

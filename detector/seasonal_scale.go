@@ -55,11 +55,18 @@ var seasonalMaxRel = math.Ldexp(1, seasonalErrHi)
 type seasonalResiduals struct {
 	lo, w    int       // bucket of exp[0]; window length
 	exp, fac []float64 // expected value of each bucket (see predict) and its predict factor
-	// u[k] is |value - expected| / (factor · expected^power k), times
-	// 2^-shift[k] so that it sits near 1 in the histograms; NaN when unknown,
-	// and for the powers above 0 when bad.
-	u       [len(seasonalPowers)][]float64
+	// The error of power k of a bucket is |value - expected| / (factor ·
+	// expected^power k), times 2^-shift[k] so that it sits near 1 in the
+	// histograms; unknown when the value or the expected value is, and for
+	// the powers above 0 when bad. key[k] holds the histogram key (see
+	// seasonalHist.key) of each, -1 when unknown; it is filled when power k
+	// is first needed (ready), from abs, the errors of power 0 before the
+	// shift (NaN when unknown).
+	key     [len(seasonalPowers)][]int32
+	ready   [len(seasonalPowers)]bool
+	abs     []float64
 	shift   [len(seasonalPowers)]int
+	mul     [len(seasonalPowers)]float64 // 2^-shift
 	unshift [len(seasonalPowers)]float64 // 2^shift
 	bad     []int32                      // cumulative count of buckets whose errors cannot be taken relative to the level
 	// hist holds the errors u[held] of the window; it is refilled when
@@ -104,15 +111,20 @@ func (r *seasonalRun) predict(t int) (expected, f float64, k int) {
 // newSeasonalResiduals computes the errors of buckets [lo, len) and slides
 // the windows up to bucket from, which starts at lo+w or before.
 func newSeasonalResiduals(r *seasonalRun, s Series, lo, from, w int) *seasonalResiduals {
-	n := len(r.vals)
-	res := &seasonalResiduals{lo: lo, w: w, exp: make([]float64, n-lo), fac: make([]float64, n-lo), bad: make([]int32, n-lo+1),
+	n, b := len(r.vals), &r.buf
+	res := &b.res
+	*res = seasonalResiduals{lo: lo, w: w, exp: seasonalBuf(&b.exp, n-lo), fac: seasonalBuf(&b.fac, n-lo), bad: seasonalBuf(&b.bad, n-lo+1),
 		block: seasonalBlock(s), phase: seasonalPhase(s, seasonalBlock(s))}
-	for k := range res.u {
-		res.u[k] = make([]float64, n-lo)
+	res.bad[0] = 0
+	for k := range res.key {
+		res.key[k] = seasonalBuf(&b.key[k], n-lo)
 	}
-	res.hist, res.held = newSeasonalHist(seasonalErrSub, seasonalErrLo, seasonalErrHi, false), len(seasonalPowers)-1
+	res.abs = seasonalBuf(&b.abs, n-lo)
+	b.hist.init(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+	res.hist, res.held = &b.hist, len(seasonalPowers)-1
 	for g := range res.rel {
-		res.rel[g] = newSeasonalHist(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+		b.rel[g].init(seasonalErrSub, seasonalErrLo, seasonalErrHi, false)
+		res.rel[g] = &b.rel[g]
 	}
 	level := 0 // the binary exponent of the first expected value, to centre the errors of powers below 1
 	for t := lo; t < n; t++ {
@@ -126,34 +138,29 @@ func newSeasonalResiduals(r *seasonalRun, s Series, lo, from, w int) *seasonalRe
 			res.shift[len(seasonalPowers)-1] = 0 // relative errors need no centring
 		}
 	}
-	res.groups(r.vals, r.p)
-	var mul [len(seasonalPowers)]float64
+	res.groups(r.vals, r.p, b)
 	for k, sh := range res.shift {
-		mul[k], res.unshift[k] = math.Ldexp(1, -sh), math.Ldexp(1, sh)
+		res.mul[k], res.unshift[k] = math.Ldexp(1, -sh), math.Ldexp(1, sh)
 	}
+	// The relative errors (power 1, never shifted), which choose the power
+	// and are the errors of most series, now; the others when needed.
+	rel := len(seasonalPowers) - 1
+	keys := res.key[rel]
 	for t := lo; t < n; t++ {
 		e, v := res.exp[t-lo], r.vals[t]
 		a := math.Abs(v-e) / res.fac[t-lo]
-		bad := false
+		bad, key := false, int32(-1)
 		if a-a != 0 { // unknown expected or missing value
 			a = math.NaN()
 		} else if q := a / e; e <= 0 || v < 0 || !(q < seasonalMaxRel) {
 			bad = true
+		} else {
+			key = seasonalErrKey(q)
 		}
+		res.abs[t-lo], keys[t-lo] = a, key
 		res.bad[t-lo+1] = res.bad[t-lo] + int32(seasonalCount(bad))
-		for k, pw := range seasonalPowers {
-			u := a
-			switch {
-			case pw > 0 && bad:
-				u = math.NaN()
-			case pw == 0.5:
-				u /= math.Sqrt(e)
-			case pw == 1:
-				u /= e
-			}
-			res.u[k][t-lo] = u * mul[k] // exact: a power of two
-		}
 	}
+	res.ready[rel] = true
 	// The first block of the series starts at bucket 0 in every call.
 	start := max(lo, seasonalBlockStart(from, res.block, res.phase))
 	for t := max(lo, start-w); t < start; t++ {

@@ -17,12 +17,22 @@ type seasonalZone struct {
 // s, or nil when the offset is the same over the whole range: then the same
 // slot is always a whole number of seasons back and no lookup is needed.
 func newSeasonalZone(s Series, lo, hi int) *seasonalZone {
+	z := new(seasonalZone)
+	if !z.fill(s, lo, hi) {
+		return nil
+	}
+	return z
+}
+
+// fill sets z to the offsets of buckets [lo, hi) of s, reusing its array,
+// and reports whether the offset changes in the range (see newSeasonalZone).
+func (z *seasonalZone) fill(s Series, lo, hi int) bool {
 	loc := s.Location()
 	_, end := s.Time(lo).In(loc).ZoneBounds()
 	if end.IsZero() || end.After(s.Time(hi-1)) {
-		return nil
+		return false
 	}
-	z := &seasonalZone{lo: lo, off: make([]int32, hi-lo), step: int64(s.Step)}
+	z.lo, z.off, z.step = lo, seasonalBuf(&z.off, hi-lo), int64(s.Step)
 	for j := lo; j < hi; {
 		t := s.Time(j).In(loc)
 		_, off := t.Zone()
@@ -37,7 +47,7 @@ func newSeasonalZone(s Series, lo, hi int) *seasonalZone {
 			z.off[j-lo] = int32(off)
 		}
 	}
-	return z
+	return true
 }
 
 // slot returns the bucket that holds bucket j's local wall time at the

@@ -117,13 +117,24 @@ type seasonalRun struct {
 	daily  int // recent days of the residual correction, see recent
 	pd     int // buckets per day
 
+	// chain[s] is the growth since season s before the buckets of the block
+	// that starts at chainAt when chained (see growths); gBlock and gPhase
+	// give the blocks, gBlock 0 when the chain is not kept.
+	chain          [seasonalMaxSeasons + 1]float64
+	chainAt        int
+	chained        bool
+	gBlock, gPhase int
+
 	res *seasonalResiduals
+	buf seasonalBufs
 }
 
 func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	wg := seasonalGrowthWindow(s, p)
-	r := &seasonalRun{vals: s.Values, p: p, seasons: m.Seasons, need: m.need(), net: seasonalNets()[m.Seasons],
-		widen: seasonalWiden(), level: m.resolveLevel(wg), daily: m.Daily}
+	r := seasonalRuns.Get().(*seasonalRun)
+	r.vals, r.p, r.seasons, r.need, r.net = s.Values, p, m.Seasons, m.need(), seasonalNets()[m.Seasons]
+	r.widen, r.level, r.daily, r.pd = seasonalWiden(), m.resolveLevel(wg), m.Daily, 0
+	r.zone, r.growth, r.gLo = nil, nil, 0
 	w := seasonalWindow(s, p)
 	// The errors of the window before from's block, which chooses the
 	// noise power for the block.
@@ -139,13 +150,21 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	if !s.Calendar() {
 		// A past slot is at most one season beyond j-seasons·p (a shift of
 		// the UTC offset is shorter than a season).
-		r.zone = newSeasonalZone(s, max(0, r.lo-(r.seasons+2)*p), hi)
+		if r.buf.zone.fill(s, max(0, r.lo-(r.seasons+2)*p), hi) {
+			r.zone = &r.buf.zone
+		}
 	}
 	if r.level != LevelNone {
 		r.gLo = max(0, r.lo-(r.seasons-1)*p)
-		r.growth = seasonalGrowth(s, r.level != LevelShift, r.level == LevelAuto, p, wg, r.gLo, hi)
+		r.growth = seasonalGrowth(s, r.level != LevelShift, r.level == LevelAuto, p, wg, r.gLo, hi, &r.buf)
 	}
-	r.st = make([]seasonalStat, hi-r.lo)
+	r.chained, r.gBlock, r.gPhase = false, 0, 0
+	if b := seasonalBlock(s); p%b == 0 {
+		// The growth is the same for every bucket of a block, and a season
+		// is a whole number of blocks: so is the chain of growths.
+		r.gBlock, r.gPhase = b, seasonalPhase(s, b)
+	}
+	r.st = seasonalBuf(&r.buf.st, hi-r.lo)
 	var buf [seasonalMaxSeasons + 3]float64
 	for j := r.lo; j < hi; j++ {
 		r.st[j-r.lo] = r.stat(j, buf[:])
@@ -215,17 +234,9 @@ func seasonalMedian8(x *[8]float64) float64 {
 // ratios, with every slot and growth inside the arrays: the same values in
 // a loop with no branch but the missing ones'.
 func (r *seasonalRun) scaled(j int, x []float64) int {
-	k, g, last := 0, 1.0, 1.0
-	auto := r.level == LevelAuto
-	growth, vals, gi := r.growth, r.vals, j-r.gLo
+	k, chain, vals := 0, r.growths(j), r.vals
 	for s := 1; s <= len(x); s++ {
-		gs := growth[gi-(s-1)*r.p]
-		if gs != gs && auto {
-			gs = last
-		}
-		last = gs
-		g *= gs
-		v := vals[j-s*r.p] * g
+		v := vals[j-s*r.p] * chain[s]
 		if v-v != 0 { // missing, unknown growth or overflow
 			continue
 		}
@@ -235,33 +246,55 @@ func (r *seasonalRun) scaled(j int, x []float64) int {
 	return k
 }
 
-// slots writes the values of bucket j's past slots, moved onto j's level,
-// to x and returns how many there are.
-func (r *seasonalRun) slots(j int, x []float64) int {
-	k := 0
+// growths returns, for s from 1 to r.seasons, the growth since season s
+// before bucket j: the growths over one season before j, j-p, ..., chained
+// season by season. With LevelAuto an unknown growth (too little history,
+// or values that are not positive) repeats the last known one; with none
+// known the slots are taken as they are. The chain is kept for the other
+// buckets of j's block when all its growths lie inside the array, since
+// they then are the same.
+func (r *seasonalRun) growths(j int) *[seasonalMaxSeasons + 1]float64 {
+	cache := r.gBlock > 0 && j-(r.seasons-1)*r.p >= r.gLo
+	if cache {
+		at := seasonalBlockStart(j, r.gBlock, r.gPhase)
+		if r.chained && at == r.chainAt {
+			return &r.chain
+		}
+		r.chainAt = at
+	}
+	r.chained = cache
 	g := 1.0 // growth since season s, chained season by season
 	if r.level == LevelShift {
 		g = 0
 	}
 	last := g // the last known growth of one season, for LevelAuto
 	for s := 1; s <= r.seasons; s++ {
-		if r.growth != nil {
-			gs := r.growthAt(j - (s-1)*r.p)
-			if r.level == LevelAuto {
-				// Unknown growth (too little history, or values that are
-				// not positive) repeats the last known one; with none
-				// known the slots are taken as they are.
-				if gs != gs {
-					gs = last
-				}
-				last = gs
+		gs := r.growthAt(j - (s-1)*r.p)
+		if r.level == LevelAuto {
+			if gs != gs {
+				gs = last
 			}
-			if r.level == LevelShift {
-				g += gs
-			} else {
-				g *= gs
-			}
+			last = gs
 		}
+		if r.level == LevelShift {
+			g += gs
+		} else {
+			g *= gs
+		}
+		r.chain[s] = g
+	}
+	return &r.chain
+}
+
+// slots writes the values of bucket j's past slots, moved onto j's level,
+// to x and returns how many there are.
+func (r *seasonalRun) slots(j int, x []float64) int {
+	k := 0
+	var chain *[seasonalMaxSeasons + 1]float64
+	if r.growth != nil {
+		chain = r.growths(j)
+	}
+	for s := 1; s <= r.seasons; s++ {
 		t := j - s*r.p
 		if t < 0 {
 			break
@@ -280,9 +313,9 @@ func (r *seasonalRun) slots(j int, x []float64) int {
 		if v-v != 0 { // NaN or ±Inf: missing
 			continue
 		}
-		if r.growth != nil {
+		if chain != nil {
 			var ok bool
-			if v, ok = r.adjust(v, g); !ok {
+			if v, ok = r.adjust(v, chain[s]); !ok {
 				continue
 			}
 		}

@@ -11,13 +11,14 @@ import "math"
 // group 0 when below, and in none when it is not positive or fewer than half
 // of the p buckets hold a positive value. The logs are rounded to 1/1024 and
 // summed as integers, so a bucket's group depends on those p values only.
-func (res *seasonalResiduals) groups(vals []float64, p int) {
+func (res *seasonalResiduals) groups(vals []float64, p int, b *seasonalBufs) {
 	n := len(res.exp)
-	res.group, res.lx = make([]int8, n), make([]int64, n)
+	res.group, res.lx = seasonalBuf(&b.group, n), seasonalBuf(&b.lx, n)
 	base := max(0, res.lo-p)
-	lv := make([]int64, len(vals)-base) // log2 of each positive value, 0 for the others
-	pos := make([]bool, len(vals)-base)
+	lv := seasonalBuf(&b.lv, len(vals)-base) // log2 of each positive value, 0 for the others
+	pos := seasonalBuf(&b.pos, len(vals)-base)
 	for u := base; u < len(vals); u++ {
+		lv[u-base], pos[u-base] = 0, false
 		if v := vals[u]; v > 0 && v-v == 0 {
 			lv[u-base], pos[u-base] = seasonalLog(v), true
 		}
@@ -25,7 +26,7 @@ func (res *seasonalResiduals) groups(vals []float64, p int) {
 	var sum, cnt int64
 	for u := base; u < len(vals); u++ {
 		if t := u - res.lo; t >= 0 {
-			res.group[t] = -1
+			res.group[t], res.lx[t] = -1, 0
 			if e := res.exp[t]; e > 0 && e-e == 0 {
 				res.lx[t] = seasonalLog(e)
 				if 2*cnt >= int64(p) {
@@ -62,25 +63,27 @@ var seasonalLogs = func() (t [1024]int16) {
 
 // add adds bucket t's errors to the windows, remove removes them.
 func (res *seasonalResiduals) add(t int) {
-	if u := res.u[res.held][t-res.lo]; u == u {
-		res.hist.add(u)
+	x := t - res.lo
+	if k := res.key[res.held][x]; k >= 0 {
+		res.hist.addKey(k, 0)
 	}
-	if g := res.group[t-res.lo]; g >= 0 {
-		if u := res.u[len(seasonalPowers)-1][t-res.lo]; u == u {
-			res.rel[g].add(u)
-			res.sumLx[g] += res.lx[t-res.lo]
+	if g := res.group[x]; g >= 0 {
+		if k := res.key[len(seasonalPowers)-1][x]; k >= 0 {
+			res.rel[g].addKey(k, 0)
+			res.sumLx[g] += res.lx[x]
 		}
 	}
 }
 
 func (res *seasonalResiduals) remove(t int) {
-	if u := res.u[res.held][t-res.lo]; u == u {
-		res.hist.remove(u)
+	x := t - res.lo
+	if k := res.key[res.held][x]; k >= 0 {
+		res.hist.removeKey(k, 0)
 	}
-	if g := res.group[t-res.lo]; g >= 0 {
-		if u := res.u[len(seasonalPowers)-1][t-res.lo]; u == u {
-			res.rel[g].remove(u)
-			res.sumLx[g] -= res.lx[t-res.lo]
+	if g := res.group[x]; g >= 0 {
+		if k := res.key[len(seasonalPowers)-1][x]; k >= 0 {
+			res.rel[g].removeKey(k, 0)
+			res.sumLx[g] -= res.lx[x]
 		}
 	}
 }
@@ -98,11 +101,37 @@ func (res *seasonalResiduals) hold(k, i int) {
 	if k == res.held {
 		return
 	}
+	res.fill(k)
 	res.held = k
 	res.hist.reset()
 	for t := max(res.lo, i-res.w); t < i; t++ {
-		if u := res.u[k][t-res.lo]; u == u {
-			res.hist.add(u)
+		if key := res.key[k][t-res.lo]; key >= 0 {
+			res.hist.addKey(key, 0)
+		}
+	}
+}
+
+// fill computes the keys of the errors of power k, once.
+func (res *seasonalResiduals) fill(k int) {
+	if res.ready[k] {
+		return
+	}
+	res.ready[k] = true
+	pw, keys := seasonalPowers[k], res.key[k]
+	for x, a := range res.abs {
+		u := a
+		switch {
+		case pw > 0 && res.bad[x+1] != res.bad[x]:
+			u = math.NaN()
+		case pw == 0.5:
+			u /= math.Sqrt(res.exp[x])
+		case pw == 1:
+			u /= res.exp[x]
+		}
+		u *= res.mul[k] // exact: a power of two
+		keys[x] = -1
+		if u == u {
+			keys[x] = seasonalErrKey(u)
 		}
 	}
 }
