@@ -1,10 +1,6 @@
 package detector
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/optimize"
-)
+import "math"
 
 // hwModel is one Holt-Winters model: its smoothing parameters and form.
 type hwModel struct {
@@ -242,22 +238,15 @@ func (m hwModel) fit(v []float64, start hwState, clip float64) hwModel {
 		}
 		return c
 	}
-	p := optimize.Problem{Func: func(x []float64) float64 {
+	nm := hwSimplex{size: 1, rel: 1e-3, iters: 2 * len(free), maxEval: 25 * (len(free) + 1)}
+	x := nm.minimize(func(x []float64) float64 {
 		sum, n := set(x).sse(v, start, clip, nil)
 		if n == 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
 			return math.MaxFloat64
 		}
 		return sum / float64(n)
-	}}
-	settings := &optimize.Settings{
-		FuncEvaluations: 25 * (len(free) + 1),
-		Converger:       &optimize.FunctionConverge{Relative: 1e-3, Iterations: 2 * len(free)},
-	}
-	res, err := optimize.Minimize(p, x0, settings, &optimize.NelderMead{SimplexSize: 1})
-	if err != nil && res == nil {
-		return set(x0)
-	}
-	return set(res.X)
+	}, x0)
+	return set(x)
 }
 
 func (m hwModel) freeParams() []string {
