@@ -12,7 +12,7 @@ import "math"
 // meet per evaluation; for a Holt-Winters window that handover costs about
 // as much as the evaluation itself.
 type hwSimplex struct {
-	size, rel     float64
+	size, rel      float64
 	iters, maxEval int
 
 	dim      int
