@@ -58,6 +58,10 @@ type stlWork struct {
 	kern                      [2][][]float64 // cycle-subseries weights
 	kernN                     int
 	kernP                     stlParams
+	kernS0                    [2][]float64 // sums of kern's weights
+	lowPlan, trendPlan        stlPlan
+	levN                      int // leverage computed for this n and levP
+	levP                      stlParams
 }
 
 func stlGrow(b []float64, n int) []float64 {
@@ -110,12 +114,12 @@ func (w *stlWork) step(y, rw []float64, p stlParams) {
 	stlMovingAverage(w.subOut, np, w.tmp)
 	stlMovingAverage(w.tmp[:n+np+1], np, w.cycle)
 	stlMovingAverage(w.cycle[:n+2], 3, w.tmp)
-	stlLoess{span: p.lowpass, degree: 1, jump: stlJump(p.lowpass)}.smooth(w.tmp[:n], nil, w.low)
+	w.lowPlan.plan(stlLoess{span: p.lowpass, degree: 1, jump: stlJump(p.lowpass)}, n).smooth(w.tmp[:n], nil, w.low)
 	for i := range n {
 		f.seasonal[i] = w.subOut[i+np] - w.low[i]
 		w.detr[i] = y[i] - f.seasonal[i]
 	}
-	stlLoess{span: p.trend, degree: 1, jump: stlJump(p.trend)}.smooth(w.detr, rw, f.trend)
+	w.trendPlan.plan(stlLoess{span: p.trend, degree: 1, jump: stlJump(p.trend)}, n).smooth(w.detr, rw, f.trend)
 }
 
 // cycleSubseries smooths each cycle-subseries of the detrended series with
@@ -124,28 +128,34 @@ func (w *stlWork) step(y, rw []float64, p stlParams) {
 func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 	n, np := len(w.detr), p.period
 	w.subOut = stlGrow(w.subOut, n+2*np)
-	sm := stlLoess{span: p.seasonal, degree: 0}
-	kernels := w.subKernels(n, p)
+	kernels, sums := w.subKernels(n, p)
+	detr := w.detr
 	for j := range np {
 		k := (n - j + np - 1) / np
-		kern := kernels[(n+np-1)/np-k]
-		w.sub, w.subFit = stlGrow(w.sub, k), stlGrow(w.subFit, k)
-		var srw []float64
-		if rw != nil {
-			w.subW = stlGrow(w.subW, k)
-			srw = w.subW
-		}
-		for m := range k {
-			w.sub[m] = w.detr[j+m*np]
-			if rw != nil {
-				srw[m] = rw[j+m*np]
-			}
-		}
+		e := (n+np-1)/np - k
+		kern, s0s := kernels[e], sums[e]
 		for m := -1; m <= k; m++ {
 			left, _ := stlSubWindow(m, k, p.seasonal)
-			v, ok := sm.estKernel(w.sub, float64(m), left, kern[m+1], srw)
-			if !ok {
-				v = w.sub[min(max(m, 0), k-1)]
+			kw := kern[m+1]
+			s0, t0 := s0s[m+1], 0.0
+			x := j + left*np
+			if rw == nil {
+				for _, wk := range kw {
+					t0 += wk * detr[x]
+					x += np
+				}
+			} else {
+				s0 = 0
+				for _, wk := range kw {
+					wk *= rw[x]
+					s0 += wk
+					t0 += wk * detr[x]
+					x += np
+				}
+			}
+			v := detr[j+min(max(m, 0), k-1)*np]
+			if s0 > 0 {
+				v = t0 / s0
 			}
 			w.subOut[j+(m+1)*np] = v
 		}
@@ -153,24 +163,29 @@ func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 }
 
 // subKernels returns the tricube weights of every position −1..k of the
-// two lengths k of cycle-subseries (index 0 the longer), computed once per
-// decomposition.
-func (w *stlWork) subKernels(n int, p stlParams) [2][][]float64 {
+// two lengths k of cycle-subseries (index 0 the longer), and their sums,
+// computed once per series length.
+func (w *stlWork) subKernels(n int, p stlParams) ([2][][]float64, [2][]float64) {
 	if w.kernN == n && w.kernP == p {
-		return w.kern
+		return w.kern, w.kernS0
 	}
 	sm := stlLoess{span: p.seasonal, degree: 0}
 	kmax := (n + p.period - 1) / p.period
 	for e := range 2 {
 		k := kmax - e
 		w.kern[e] = make([][]float64, k+2)
+		w.kernS0[e] = make([]float64, k+2)
 		for m := -1; m <= k; m++ {
 			left, right := stlSubWindow(m, k, p.seasonal)
-			w.kern[e][m+1] = sm.kernel(k, float64(m), left, right, nil)
+			kw := sm.kernel(k, float64(m), left, right, nil)
+			for _, wk := range kw {
+				w.kernS0[e][m+1] += wk
+			}
+			w.kern[e][m+1] = kw
 		}
 	}
 	w.kernN, w.kernP = n, p
-	return w.kern
+	return w.kern, w.kernS0
 }
 
 // stlSubWindow is the neighbourhood of position m (−1..k) in a subseries of
@@ -238,6 +253,10 @@ func (w *stlWork) robustWeights() {
 func (w *stlWork) leverage(p stlParams) {
 	f := &w.fit
 	n, np := len(f.remainder), p.period
+	if w.levN == n && w.levP == p {
+		return // it depends on n and p only
+	}
+	w.levN, w.levP = n, p
 	sm := stlLoess{span: p.seasonal, degree: 0}
 	kmax := (n + np - 1) / np
 	w.subW = stlGrow(w.subW, kmax)
