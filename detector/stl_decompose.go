@@ -35,33 +35,16 @@ func stlDefaults(period, seasonal int) stlParams {
 type stlFit struct {
 	seasonal, trend, remainder []float64
 	weights                    []float64 // robustness weights, 1 when not robust
-	// self holds, per point, the weight of the point in its own seasonal
-	// fit (the diagonal of the seasonal smoother's hat matrix).
-	self []float64
-	// trendSelf is the weight of a point in its own trend fit, away from
-	// the ends; forecastVar holds, per slot of the last season, the sum of
-	// squared weights of its seasonal estimate; trendEndVar and trendMidVar
-	// the same for the trend at the last point and away from the ends.
-	trendSelf   float64
-	forecastVar []float64
-	trendEndVar float64
-	trendMidVar float64
+	*stlLayout                           // leverage, shared by fits of one length
 }
 
 // stlWork holds the scratch buffers of a decomposition so that repeated
 // fits allocate nothing.
 type stlWork struct {
-	fit                       stlFit
-	detr, cycle, low, tmp     []float64
-	sub, subFit, subW, subOut []float64
-	abs                       []float64
-	kern                      [2][][]float64 // cycle-subseries weights
-	kernN                     int
-	kernP                     stlParams
-	kernS0                    [2][]float64 // sums of kern's weights
-	lowPlan, trendPlan        stlPlan
-	levN                      int // leverage computed for this n and levP
-	levP                      stlParams
+	fit                   stlFit
+	detr, cycle, low, tmp []float64
+	subOut                []float64
+	abs                   []float64
 }
 
 func stlGrow(b []float64, n int) []float64 {
@@ -77,7 +60,9 @@ func (w *stlWork) decompose(y []float64, p stlParams) *stlFit {
 	f := &w.fit
 	f.seasonal, f.trend = stlGrow(f.seasonal, n), stlGrow(f.trend, n)
 	f.remainder, f.weights = stlGrow(f.remainder, n), stlGrow(f.weights, n)
-	f.self, f.forecastVar = stlGrow(f.self, n), stlGrow(f.forecastVar, np)
+	if f.stlLayout == nil || f.layN != n || f.layP != p.layoutKey() {
+		f.stlLayout = stlLayoutFor(n, p)
+	}
 	w.detr, w.low, w.tmp = stlGrow(w.detr, n), stlGrow(w.low, n), stlGrow(w.tmp, n+2*np)
 	w.cycle = stlGrow(w.cycle, n+2*np)
 	clear(f.trend)
@@ -99,7 +84,6 @@ func (w *stlWork) decompose(y []float64, p stlParams) *stlFit {
 			f.weights[i] = 1
 		}
 	}
-	w.leverage(p)
 	return f
 }
 
@@ -114,12 +98,12 @@ func (w *stlWork) step(y, rw []float64, p stlParams) {
 	stlMovingAverage(w.subOut, np, w.tmp)
 	stlMovingAverage(w.tmp[:n+np+1], np, w.cycle)
 	stlMovingAverage(w.cycle[:n+2], 3, w.tmp)
-	w.lowPlan.plan(stlLoess{span: p.lowpass, degree: 1, jump: stlJump(p.lowpass)}, n).smooth(w.tmp[:n], nil, w.low)
+	f.lowPlan.smooth(w.tmp[:n], nil, w.low)
 	for i := range n {
 		f.seasonal[i] = w.subOut[i+np] - w.low[i]
 		w.detr[i] = y[i] - f.seasonal[i]
 	}
-	w.trendPlan.plan(stlLoess{span: p.trend, degree: 1, jump: stlJump(p.trend)}, n).smooth(w.detr, rw, f.trend)
+	f.trendPlan.smooth(w.detr, rw, f.trend)
 }
 
 // cycleSubseries smooths each cycle-subseries of the detrended series with
@@ -128,7 +112,7 @@ func (w *stlWork) step(y, rw []float64, p stlParams) {
 func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 	n, np := len(w.detr), p.period
 	w.subOut = stlGrow(w.subOut, n+2*np)
-	kernels, sums := w.subKernels(n, p)
+	kernels, sums := w.fit.kern, w.fit.kernS0
 	detr := w.detr
 	for j := range np {
 		k := (n - j + np - 1) / np
@@ -160,32 +144,6 @@ func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 			w.subOut[j+(m+1)*np] = v
 		}
 	}
-}
-
-// subKernels returns the tricube weights of every position −1..k of the
-// two lengths k of cycle-subseries (index 0 the longer), and their sums,
-// computed once per series length.
-func (w *stlWork) subKernels(n int, p stlParams) ([2][][]float64, [2][]float64) {
-	if w.kernN == n && w.kernP == p {
-		return w.kern, w.kernS0
-	}
-	sm := stlLoess{span: p.seasonal, degree: 0}
-	kmax := (n + p.period - 1) / p.period
-	for e := range 2 {
-		k := kmax - e
-		w.kern[e] = make([][]float64, k+2)
-		w.kernS0[e] = make([]float64, k+2)
-		for m := -1; m <= k; m++ {
-			left, right := stlSubWindow(m, k, p.seasonal)
-			kw := sm.kernel(k, float64(m), left, right, nil)
-			for _, wk := range kw {
-				w.kernS0[e][m+1] += wk
-			}
-			w.kern[e][m+1] = kw
-		}
-	}
-	w.kernN, w.kernP = n, p
-	return w.kern, w.kernS0
 }
 
 // stlSubWindow is the neighbourhood of position m (−1..k) in a subseries of
@@ -242,57 +200,6 @@ func (w *stlWork) robustWeights() {
 		default:
 			f.weights[i] = 0
 		}
-	}
-}
-
-// leverage fills the fit's hat-matrix information: each point's weight in
-// its own seasonal estimate, the squared-weight sums of the last season's
-// seasonal estimates, and the trend's. Robustness weights are left out: they
-// change the leverage of the few points near an outlier only, and without
-// them every cycle-subseries of the same length shares one computation.
-func (w *stlWork) leverage(p stlParams) {
-	f := &w.fit
-	n, np := len(f.remainder), p.period
-	if w.levN == n && w.levP == p {
-		return // it depends on n and p only
-	}
-	w.levN, w.levP = n, p
-	sm := stlLoess{span: p.seasonal, degree: 0}
-	kmax := (n + np - 1) / np
-	w.subW = stlGrow(w.subW, kmax)
-	for m := range w.subW {
-		w.subW[m] = 0
-	}
-	lw := make([]float64, kmax)
-	// Subseries j has kmax elements for j < n mod np (or all when np divides
-	// n), and kmax−1 for the others.
-	for _, k := range []int{kmax, kmax - 1} {
-		for m := range k {
-			left, right := stlSubWindow(m, k, p.seasonal)
-			sm.est(w.subW[:k], float64(m), left, right, nil, lw[:right-left+1])
-			self, last := lw[m-left], m == k-1
-			for j := range np {
-				if (n-j+np-1)/np != k {
-					continue
-				}
-				f.self[j+m*np] = self
-				if last {
-					f.forecastVar[j] = stlSumSq(lw[:right-left+1])
-				}
-			}
-		}
-	}
-	tl := stlLoess{span: p.trend, degree: 1}
-	half := (min(p.trend, n) - 1) / 2
-	tw := make([]float64, 2*half+1)
-	mid := n / 2
-	if _, ok := tl.est(f.weights, float64(mid), mid-half, mid+half, nil, tw); ok {
-		f.trendSelf, f.trendMidVar = tw[half], stlSumSq(tw)
-	}
-	left := max(0, n-p.trend)
-	te := make([]float64, n-left)
-	if _, ok := tl.est(f.weights, float64(n-1), left, n-1, nil, te); ok {
-		f.trendEndVar = stlSumSq(te)
 	}
 }
 
