@@ -45,6 +45,7 @@ type stlWork struct {
 	detr, cycle, low, tmp []float64
 	subOut                []float64
 	abs                   []float64
+	s0, t0                []float64 // per-subseries sums
 }
 
 func stlGrow(b []float64, n int) []float64 {
@@ -109,39 +110,61 @@ func (w *stlWork) step(y, rw []float64, p stlParams) {
 // cycleSubseries smooths each cycle-subseries of the detrended series with
 // a local constant fit and extends it by one season at either end, as STL's
 // stlss does. The result (length n+2·period) goes to subOut.
+//
+// Subseries of one length share their weights, so they are fitted side by
+// side: each weight multiplies a contiguous run of the series, one value
+// per subseries. Each fit still sums its terms in the order of its window.
 func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 	n, np := len(w.detr), p.period
 	w.subOut = stlGrow(w.subOut, n+2*np)
-	kernels, sums := w.fit.kern, w.fit.kernS0
-	detr := w.detr
-	for j := range np {
-		k := (n - j + np - 1) / np
-		e := (n+np-1)/np - k
-		kern, s0s := kernels[e], sums[e]
-		for m := -1; m <= k; m++ {
-			left, _ := stlSubWindow(m, k, p.seasonal)
-			kw := kern[m+1]
-			s0, t0 := s0s[m+1], 0.0
-			x := j + left*np
-			if rw == nil {
-				for _, wk := range kw {
-					t0 += wk * detr[x]
-					x += np
-				}
-			} else {
-				s0 = 0
-				for _, wk := range kw {
-					wk *= rw[x]
-					s0 += wk
-					t0 += wk * detr[x]
-					x += np
+	w.s0, w.t0 = stlGrow(w.s0, np), stlGrow(w.t0, np)
+	kmax, r := (n+np-1)/np, n%np
+	if r == 0 {
+		w.subseriesGroup(rw, p, 0, np, kmax, 0)
+		return
+	}
+	w.subseriesGroup(rw, p, 0, r, kmax, 0)
+	w.subseriesGroup(rw, p, r, np, kmax-1, 1)
+}
+
+// subseriesGroup fits the subseries j0 ≤ j < j1, each of length k, whose
+// weights are w.fit.kern[e].
+func (w *stlWork) subseriesGroup(rw []float64, p stlParams, j0, j1, k, e int) {
+	np, detr := p.period, w.detr
+	s0, t0 := w.s0[j0:j1], w.t0[j0:j1]
+	for m := -1; m <= k; m++ {
+		left, _ := stlSubWindow(m, k, p.seasonal)
+		clear(t0)
+		if rw == nil {
+			for q, wk := range w.fit.kern[e][m+1] {
+				row := detr[(left+q)*np+j0 : (left+q)*np+j1]
+				for i, y := range row {
+					t0[i] += wk * y
 				}
 			}
-			v := detr[j+min(max(m, 0), k-1)*np]
-			if s0 > 0 {
-				v = t0 / s0
+			for i := range s0 {
+				s0[i] = w.fit.kernS0[e][m+1]
 			}
-			w.subOut[j+(m+1)*np] = v
+		} else {
+			clear(s0)
+			for q, wk := range w.fit.kern[e][m+1] {
+				x := (left+q)*np + j0
+				row, rrow := detr[x:x+len(t0)], rw[x:x+len(t0)]
+				for i, y := range row {
+					wr := wk * rrow[i]
+					s0[i] += wr
+					t0[i] += wr * y
+				}
+			}
+		}
+		at := min(max(m, 0), k-1) * np
+		out := w.subOut[(m+1)*np+j0 : (m+1)*np+j1]
+		for i := range out {
+			v := detr[at+j0+i]
+			if s0[i] > 0 {
+				v = t0[i] / s0[i]
+			}
+			out[i] = v
 		}
 	}
 }
