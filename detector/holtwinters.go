@@ -167,7 +167,7 @@ func (c HoltWinters) fitBlock(v []float64, minLen int) (hwBlock, error) {
 	clip := hwClip * hwPrelimScale(v, m)
 	m = m.fit(v, st0, clip)
 	var errs []float64
-	m.sse(v, st0, clip, &errs)
+	m.sse(v, st0, clip, &errs, nil)
 	if len(errs) == 0 {
 		return b, nil
 	}

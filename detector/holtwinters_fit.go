@@ -1,10 +1,6 @@
 package detector
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/optimize"
-)
+import "math"
 
 // hwModel is one Holt-Winters model: its smoothing parameters and form.
 type hwModel struct {
@@ -64,7 +60,7 @@ func (m hwModel) update(st *hwState, y, clip float64) float64 {
 		return f
 	}
 	if clip > 0 {
-		y = st.clean(y, f, clip, m.mult)
+		y, st.run = hwClean(y, f, clip, m.mult, st.run)
 	}
 	s := 0.0
 	if m.seasonal() {
@@ -92,30 +88,6 @@ func (m hwModel) update(st *hwState, y, clip float64) float64 {
 	}
 	st.slot, st.gap = next, 0
 	return f
-}
-
-// clean applies the Huber clip to y around forecast f unless the clipped
-// points form a run.
-func (st *hwState) clean(y, f, clip float64, mult bool) float64 {
-	c := clip
-	if mult {
-		c *= math.Abs(f)
-	}
-	switch {
-	case y > f+c:
-		st.run = max(st.run, 0) + 1
-		if st.run < hwShiftRun {
-			return f + c
-		}
-	case y < f-c:
-		st.run = min(st.run, 0) - 1
-		if -st.run < hwShiftRun {
-			return f - c
-		}
-	default:
-		st.run = 0
-	}
-	return y
 }
 
 // hwInit starts the recursion from the window's first two seasons (the
@@ -188,34 +160,6 @@ func (m hwModel) burn() int {
 	return 2 * hwFlatInit
 }
 
-// sse runs the recursion over v and returns the sum of squared one-step
-// errors after the burn-in (relative errors for multiplicative models) and
-// their count. errs, when non-nil, receives the absolute errors.
-func (m hwModel) sse(v []float64, start hwState, clip float64, errs *[]float64) (float64, int) {
-	st := start
-	if m.seasonal() {
-		st.season = append([]float64(nil), start.season...)
-	}
-	var sum float64
-	var n int
-	burn := m.burn()
-	for i, y := range v {
-		f := m.update(&st, y, clip)
-		if i >= burn && !math.IsNaN(y) && !math.IsInf(y, 0) {
-			e := y - f
-			if m.mult {
-				e /= f
-			}
-			sum += e * e
-			n++
-			if errs != nil {
-				*errs = append(*errs, math.Abs(e))
-			}
-		}
-	}
-	return sum, n
-}
-
 // hwLogistic maps the real line into (lo, hi); hwLogit is its inverse.
 const hwLo, hwHi = 1e-4, 1 - 1e-4
 
@@ -242,22 +186,16 @@ func (m hwModel) fit(v []float64, start hwState, clip float64) hwModel {
 		}
 		return c
 	}
-	p := optimize.Problem{Func: func(x []float64) float64 {
-		sum, n := set(x).sse(v, start, clip, nil)
+	season := make([]float64, len(start.season))
+	nm := hwSimplex{size: 1, rel: 1e-3, iters: 2 * len(free), maxEval: 25 * (len(free) + 1)}
+	x := nm.minimize(func(x []float64) float64 {
+		sum, n := set(x).sse(v, start, clip, nil, season)
 		if n == 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
 			return math.MaxFloat64
 		}
 		return sum / float64(n)
-	}}
-	settings := &optimize.Settings{
-		FuncEvaluations: 25 * (len(free) + 1),
-		Converger:       &optimize.FunctionConverge{Relative: 1e-3, Iterations: 2 * len(free)},
-	}
-	res, err := optimize.Minimize(p, x0, settings, &optimize.NelderMead{SimplexSize: 1})
-	if err != nil && res == nil {
-		return set(x0)
-	}
-	return set(res.X)
+	}, x0)
+	return set(x)
 }
 
 func (m hwModel) freeParams() []string {

@@ -100,6 +100,7 @@ func (c STL) Detect(s Series, from int) ([]Point, error) {
 	}
 	var w stlWork
 	buf := make([]float64, 0, c.Seasons*c.Period)
+	var dev []float64
 	p := c.params()
 	judged := false
 	for i := from; i < len(s.Values); {
@@ -109,7 +110,7 @@ func (c STL) Detect(s Series, from int) ([]Point, error) {
 		var fc stlForecast
 		if stlXFill(s.Values[a:start], &buf, 2*c.Period) {
 			fc = stlForecast{fit: w.decompose(buf, p), period: c.Period}
-			fc.calibrate(s.Values[a:start])
+			fc.calibrate(s.Values[a:start], &dev)
 		}
 		for ; i < end; i++ {
 			pt := &pts[i-from]
@@ -200,19 +201,19 @@ func (f *stlForecast) ok() bool { return f.fit != nil }
 // calibrate sets the noise scale from the remainders of the observed
 // buckets, each divided by √(1−h) where h is its leverage in the smoothers,
 // which undoes the shrinkage of fitted remainders.
-func (f *stlForecast) calibrate(v []float64) {
+func (f *stlForecast) calibrate(v []float64, scratch *[]float64) {
 	fit := f.fit
 	m := len(fit.trend)
-	dev := make([]float64, 0, m)
+	dev := (*scratch)[:0]
 	var level float64
 	for i, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			continue
 		}
 		level += math.Abs(x)
-		h := min(fit.self[i]+fit.trendSelf, 0.9)
-		dev = append(dev, math.Abs(fit.remainder[i])/math.Sqrt(1-h))
+		dev = append(dev, math.Abs(fit.remainder[i])/fit.shrink[i])
 	}
+	*scratch = dev
 	level /= float64(len(dev))
 	f.sigma = max(1.4826*stlMedianInPlace(dev), stlScaleFloor*level)
 	f.slope = (fit.trend[m-1] - fit.trend[m-1-f.period]) / float64(f.period)

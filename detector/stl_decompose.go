@@ -35,29 +35,17 @@ func stlDefaults(period, seasonal int) stlParams {
 type stlFit struct {
 	seasonal, trend, remainder []float64
 	weights                    []float64 // robustness weights, 1 when not robust
-	// self holds, per point, the weight of the point in its own seasonal
-	// fit (the diagonal of the seasonal smoother's hat matrix).
-	self []float64
-	// trendSelf is the weight of a point in its own trend fit, away from
-	// the ends; forecastVar holds, per slot of the last season, the sum of
-	// squared weights of its seasonal estimate; trendEndVar and trendMidVar
-	// the same for the trend at the last point and away from the ends.
-	trendSelf   float64
-	forecastVar []float64
-	trendEndVar float64
-	trendMidVar float64
+	*stlLayout                           // leverage, shared by fits of one length
 }
 
 // stlWork holds the scratch buffers of a decomposition so that repeated
 // fits allocate nothing.
 type stlWork struct {
-	fit                       stlFit
-	detr, cycle, low, tmp     []float64
-	sub, subFit, subW, subOut []float64
-	abs                       []float64
-	kern                      [2][][]float64 // cycle-subseries weights
-	kernN                     int
-	kernP                     stlParams
+	fit                   stlFit
+	detr, cycle, low, tmp []float64
+	subOut                []float64
+	abs                   []float64
+	s0, t0                []float64 // per-subseries sums
 }
 
 func stlGrow(b []float64, n int) []float64 {
@@ -73,7 +61,9 @@ func (w *stlWork) decompose(y []float64, p stlParams) *stlFit {
 	f := &w.fit
 	f.seasonal, f.trend = stlGrow(f.seasonal, n), stlGrow(f.trend, n)
 	f.remainder, f.weights = stlGrow(f.remainder, n), stlGrow(f.weights, n)
-	f.self, f.forecastVar = stlGrow(f.self, n), stlGrow(f.forecastVar, np)
+	if f.stlLayout == nil || f.layN != n || f.layP != p.layoutKey() {
+		f.stlLayout = stlLayoutFor(n, p)
+	}
 	w.detr, w.low, w.tmp = stlGrow(w.detr, n), stlGrow(w.low, n), stlGrow(w.tmp, n+2*np)
 	w.cycle = stlGrow(w.cycle, n+2*np)
 	clear(f.trend)
@@ -95,7 +85,6 @@ func (w *stlWork) decompose(y []float64, p stlParams) *stlFit {
 			f.weights[i] = 1
 		}
 	}
-	w.leverage(p)
 	return f
 }
 
@@ -110,67 +99,74 @@ func (w *stlWork) step(y, rw []float64, p stlParams) {
 	stlMovingAverage(w.subOut, np, w.tmp)
 	stlMovingAverage(w.tmp[:n+np+1], np, w.cycle)
 	stlMovingAverage(w.cycle[:n+2], 3, w.tmp)
-	stlLoess{span: p.lowpass, degree: 1, jump: stlJump(p.lowpass)}.smooth(w.tmp[:n], nil, w.low)
+	f.lowPlan.smooth(w.tmp[:n], nil, w.low)
 	for i := range n {
 		f.seasonal[i] = w.subOut[i+np] - w.low[i]
 		w.detr[i] = y[i] - f.seasonal[i]
 	}
-	stlLoess{span: p.trend, degree: 1, jump: stlJump(p.trend)}.smooth(w.detr, rw, f.trend)
+	f.trendPlan.smooth(w.detr, rw, f.trend)
 }
 
 // cycleSubseries smooths each cycle-subseries of the detrended series with
 // a local constant fit and extends it by one season at either end, as STL's
 // stlss does. The result (length n+2·period) goes to subOut.
+//
+// Subseries of one length share their weights, so they are fitted side by
+// side: each weight multiplies a contiguous run of the series, one value
+// per subseries. Each fit still sums its terms in the order of its window.
 func (w *stlWork) cycleSubseries(rw []float64, p stlParams) {
 	n, np := len(w.detr), p.period
 	w.subOut = stlGrow(w.subOut, n+2*np)
-	sm := stlLoess{span: p.seasonal, degree: 0}
-	kernels := w.subKernels(n, p)
-	for j := range np {
-		k := (n - j + np - 1) / np
-		kern := kernels[(n+np-1)/np-k]
-		w.sub, w.subFit = stlGrow(w.sub, k), stlGrow(w.subFit, k)
-		var srw []float64
-		if rw != nil {
-			w.subW = stlGrow(w.subW, k)
-			srw = w.subW
-		}
-		for m := range k {
-			w.sub[m] = w.detr[j+m*np]
-			if rw != nil {
-				srw[m] = rw[j+m*np]
-			}
-		}
-		for m := -1; m <= k; m++ {
-			left, _ := stlSubWindow(m, k, p.seasonal)
-			v, ok := sm.estKernel(w.sub, float64(m), left, kern[m+1], srw)
-			if !ok {
-				v = w.sub[min(max(m, 0), k-1)]
-			}
-			w.subOut[j+(m+1)*np] = v
-		}
+	w.s0, w.t0 = stlGrow(w.s0, np), stlGrow(w.t0, np)
+	kmax, r := (n+np-1)/np, n%np
+	if r == 0 {
+		w.subseriesGroup(rw, p, 0, np, kmax, 0)
+		return
 	}
+	w.subseriesGroup(rw, p, 0, r, kmax, 0)
+	w.subseriesGroup(rw, p, r, np, kmax-1, 1)
 }
 
-// subKernels returns the tricube weights of every position −1..k of the
-// two lengths k of cycle-subseries (index 0 the longer), computed once per
-// decomposition.
-func (w *stlWork) subKernels(n int, p stlParams) [2][][]float64 {
-	if w.kernN == n && w.kernP == p {
-		return w.kern
-	}
-	sm := stlLoess{span: p.seasonal, degree: 0}
-	kmax := (n + p.period - 1) / p.period
-	for e := range 2 {
-		k := kmax - e
-		w.kern[e] = make([][]float64, k+2)
-		for m := -1; m <= k; m++ {
-			left, right := stlSubWindow(m, k, p.seasonal)
-			w.kern[e][m+1] = sm.kernel(k, float64(m), left, right, nil)
+// subseriesGroup fits the subseries j0 ≤ j < j1, each of length k, whose
+// weights are w.fit.kern[e].
+func (w *stlWork) subseriesGroup(rw []float64, p stlParams, j0, j1, k, e int) {
+	np, detr := p.period, w.detr
+	s0, t0 := w.s0[j0:j1], w.t0[j0:j1]
+	for m := -1; m <= k; m++ {
+		left, _ := stlSubWindow(m, k, p.seasonal)
+		clear(t0)
+		if rw == nil {
+			for q, wk := range w.fit.kern[e][m+1] {
+				row := detr[(left+q)*np+j0 : (left+q)*np+j1]
+				for i, y := range row {
+					t0[i] += wk * y
+				}
+			}
+			for i := range s0 {
+				s0[i] = w.fit.kernS0[e][m+1]
+			}
+		} else {
+			clear(s0)
+			for q, wk := range w.fit.kern[e][m+1] {
+				x := (left+q)*np + j0
+				row, rrow := detr[x:x+len(t0)], rw[x:x+len(t0)]
+				for i, y := range row {
+					wr := wk * rrow[i]
+					s0[i] += wr
+					t0[i] += wr * y
+				}
+			}
+		}
+		at := min(max(m, 0), k-1) * np
+		out := w.subOut[(m+1)*np+j0 : (m+1)*np+j1]
+		for i := range out {
+			v := detr[at+j0+i]
+			if s0[i] > 0 {
+				v = t0[i] / s0[i]
+			}
+			out[i] = v
 		}
 	}
-	w.kernN, w.kernP = n, p
-	return w.kern
 }
 
 // stlSubWindow is the neighbourhood of position m (−1..k) in a subseries of
@@ -227,53 +223,6 @@ func (w *stlWork) robustWeights() {
 		default:
 			f.weights[i] = 0
 		}
-	}
-}
-
-// leverage fills the fit's hat-matrix information: each point's weight in
-// its own seasonal estimate, the squared-weight sums of the last season's
-// seasonal estimates, and the trend's. Robustness weights are left out: they
-// change the leverage of the few points near an outlier only, and without
-// them every cycle-subseries of the same length shares one computation.
-func (w *stlWork) leverage(p stlParams) {
-	f := &w.fit
-	n, np := len(f.remainder), p.period
-	sm := stlLoess{span: p.seasonal, degree: 0}
-	kmax := (n + np - 1) / np
-	w.subW = stlGrow(w.subW, kmax)
-	for m := range w.subW {
-		w.subW[m] = 0
-	}
-	lw := make([]float64, kmax)
-	// Subseries j has kmax elements for j < n mod np (or all when np divides
-	// n), and kmax−1 for the others.
-	for _, k := range []int{kmax, kmax - 1} {
-		for m := range k {
-			left, right := stlSubWindow(m, k, p.seasonal)
-			sm.est(w.subW[:k], float64(m), left, right, nil, lw[:right-left+1])
-			self, last := lw[m-left], m == k-1
-			for j := range np {
-				if (n-j+np-1)/np != k {
-					continue
-				}
-				f.self[j+m*np] = self
-				if last {
-					f.forecastVar[j] = stlSumSq(lw[:right-left+1])
-				}
-			}
-		}
-	}
-	tl := stlLoess{span: p.trend, degree: 1}
-	half := (min(p.trend, n) - 1) / 2
-	tw := make([]float64, 2*half+1)
-	mid := n / 2
-	if _, ok := tl.est(f.weights, float64(mid), mid-half, mid+half, nil, tw); ok {
-		f.trendSelf, f.trendMidVar = tw[half], stlSumSq(tw)
-	}
-	left := max(0, n-p.trend)
-	te := make([]float64, n-left)
-	if _, ok := tl.est(f.weights, float64(n-1), left, n-1, nil, te); ok {
-		f.trendEndVar = stlSumSq(te)
 	}
 }
 

@@ -18,56 +18,16 @@ type stlLoess struct {
 }
 
 // est fits at position xs (0-based, may lie outside [0,n)) from y[left..right]
-// and returns the fitted value. rw are robustness weights (nil for none). When
-// weights is non-nil it receives the normalised linear weights of the fit,
-// indexed from left, so that fit = Σ weights[j-left]·y[j]. ok is false when
-// every weight is zero.
+// and returns the fitted value. rw are robustness weights (nil for none).
+// weights receives the normalised linear weights of the fit, indexed from
+// left, so that fit = Σ weights[j-left]·y[j]. ok is false when every weight
+// is zero.
 func (l stlLoess) est(y []float64, xs float64, left, right int, rw, weights []float64) (fit float64, ok bool) {
 	h := math.Max(xs-float64(left), float64(right)-xs)
 	if l.span > len(y) {
 		h += float64((l.span - len(y)) / 2)
 	}
-	if weights != nil {
-		return l.estWeights(y, xs, h, left, right, rw, weights)
-	}
-	// One pass of weighted sums in coordinates centred on xs: s0 = Σw,
-	// s1 = Σw·u, s2 = Σw·u², t0 = Σw·y, t1 = Σw·u·y.
-	h9, h1, inv := 0.999*h, 0.001*h, 1/h
-	var s0, s1, s2, t0, t1 float64
-	for j := left; j <= right; j++ {
-		u := float64(j) - xs
-		r := math.Abs(u)
-		if r > h9 {
-			continue
-		}
-		wj := 1.0
-		if r > h1 {
-			q := r * inv
-			q = 1 - q*q*q
-			wj = q * q * q
-		}
-		if rw != nil {
-			wj *= rw[j]
-		}
-		wy := wj * y[j]
-		s0 += wj
-		s1 += wj * u
-		s2 += wj * u * u
-		t0 += wy
-		t1 += wy * u
-	}
-	if s0 <= 0 {
-		return 0, false
-	}
-	m0 := t0 / s0
-	if h > 0 && l.degree > 0 {
-		mean := s1 / s0
-		c := s2/s0 - mean*mean
-		if math.Sqrt(c) > 0.001*float64(len(y)-1) {
-			return m0 - mean*(t1/s0-mean*m0)/c, true
-		}
-	}
-	return m0, true
+	return l.estWeights(y, xs, h, left, right, rw, weights)
 }
 
 // estWeights is est that also returns the normalised linear weights of the
@@ -123,39 +83,7 @@ func (l stlLoess) estWeights(y []float64, xs, h float64, left, right int, rw, w 
 	return fit, true
 }
 
-// estKernel is est for a window whose tricube weights kw (for left..right,
-// before robustness weights) were computed once and are shared by many
-// fits.
-func (l stlLoess) estKernel(y []float64, xs float64, left int, kw, rw []float64) (float64, bool) {
-	var s0, s1, s2, t0, t1 float64
-	for k, wk := range kw {
-		j := left + k
-		if rw != nil {
-			wk *= rw[j]
-		}
-		u := float64(j) - xs
-		wy := wk * y[j]
-		s0 += wk
-		s1 += wk * u
-		s2 += wk * u * u
-		t0 += wy
-		t1 += wy * u
-	}
-	if s0 <= 0 {
-		return 0, false
-	}
-	m0 := t0 / s0
-	if l.degree > 0 {
-		mean := s1 / s0
-		c := s2/s0 - mean*mean
-		if math.Sqrt(c) > 0.001*float64(len(y)-1) {
-			return m0 - mean*(t1/s0-mean*m0)/c, true
-		}
-	}
-	return m0, true
-}
-
-// stlKernel returns the tricube weights of position xs over left..right in
+// kernel returns the tricube weights of position xs over left..right in
 // a series of n points, as est computes them.
 func (l stlLoess) kernel(n int, xs float64, left, right int, kw []float64) []float64 {
 	h := math.Max(xs-float64(left), float64(right)-xs)
@@ -182,59 +110,8 @@ func (l stlLoess) kernel(n int, xs float64, left, right int, kw []float64) []flo
 
 // smooth writes the LOESS fit of y at every position into ys.
 func (l stlLoess) smooth(y, rw, ys []float64) {
-	n := len(y)
-	if n < 2 {
-		copy(ys, y)
-		return
-	}
-	jump := min(max(l.jump, 1), n-1)
-	half := (l.span + 1) / 2
-	window := func(i int) (int, int) {
-		switch {
-		case l.span >= n:
-			return 0, n - 1
-		case i < half:
-			return 0, l.span - 1
-		case i >= n-half:
-			return n - l.span, n - 1
-		}
-		return i - half + 1, i - half + l.span
-	}
-	// Windows away from the ends all have the same tricube weights.
-	var inner []float64
-	if l.span < n {
-		inner = l.kernel(n, float64(half), 1, l.span, make([]float64, 0, l.span))
-	}
-	last := 0
-	for i := 0; i < n; i += jump {
-		left, right := window(i)
-		if inner != nil && i >= half && i < n-half {
-			v, ok := l.estKernel(y, float64(i), left, inner, rw)
-			if !ok {
-				v = y[i]
-			}
-			ys[i] = v
-		} else {
-			l.fitAt(y, rw, ys, i, left, right)
-		}
-		last = i
-	}
-	if jump == 1 {
-		return
-	}
-	if last != n-1 {
-		left, right := window(n - 1)
-		l.fitAt(y, rw, ys, n-1, left, right)
-	}
-	stlInterpolate(ys, jump, last)
-}
-
-func (l stlLoess) fitAt(y, rw, ys []float64, i, left, right int) {
-	v, ok := l.est(y, float64(i), left, right, rw, nil)
-	if !ok {
-		v = y[i]
-	}
-	ys[i] = v
+	var p stlPlan
+	p.plan(l, len(y)).smooth(y, rw, ys)
 }
 
 // stlInterpolate fills ys linearly between the points 0, jump, 2·jump, ...,
