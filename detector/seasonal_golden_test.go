@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -16,7 +15,6 @@ import (
 	"time"
 )
 
-var seasonalUpdate = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // seasonalGoldenPath holds, for every case of seasonalGoldenCases, a digest
 // of the full []Point that Detect returned and a few of the points in
@@ -243,7 +241,7 @@ func TestSeasonalGolden(t *testing.T) {
 	if judged == 0 {
 		t.Fatal("no case judged a point")
 	}
-	if *seasonalUpdate {
+	if *update {
 		if err := os.WriteFile(seasonalGoldenPath, []byte(strings.Join(got, "")), 0o644); err != nil {
 			t.Fatal(err)
 		}

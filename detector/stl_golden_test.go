@@ -3,7 +3,6 @@ package detector
 import (
 	"compress/gzip"
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 )
 
 // update rewrites the golden files in testdata instead of comparing with them.
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // goldenCase is one detector run whose full output is recorded.
 type goldenCase struct {
