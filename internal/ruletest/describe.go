@@ -63,7 +63,7 @@ func describeExplanation(g got) []string {
 	const indent = "         "
 	x := g.expl
 	switch {
-	case x == nil:
+	case x == nil || len(x.Contributors) == 0 && x.Verdict == "" && len(x.Notes) == 0:
 		return nil
 	case len(x.Contributors) == 0 && x.Verdict == "":
 		return []string{indent + strings.Join(x.Notes, "; ")}
