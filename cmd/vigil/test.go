@@ -46,14 +46,35 @@ Series: values in compact notation ("100+10x5 200 _ 150": 100 then 5 more
 each 10 higher, 200, a missing bucket, 150; "axn" and "a+bxn" give n+1
 values and "_xn" n missing ones, as in promtool), or points: [{time, value}]
 or csv: FILE (timestamp,value). weights: gives a ratio's denominator per
-bucket in the same notation (default 1). An alert's fields metric,
-direction (up or down), bucket, expected: [low, high] and value: [low, high]
-are checked when given. An evaluation whose rule fails counts as an
-unexpected alert.
+bucket in the same notation (default 1); values are then the ratio.
+
+Segments: a series may instead be given per segment of the dimensions the
+rule lists; the metric is their sum (a ratio: each segment's values are
+its rate and weights its denominator), and an alert is explained by the
+daemon's own drill-down over them:
+
+      series:
+        orders:
+          segments:
+            - {country: BR, platform: android, values: "50x200 5"}
+            - {country: BR, platform: ios, values: "30x200 29"}
+            - {country: US, platform: android, values: "80x200 79"}
+
+Every segment names the same dimensions and has as many values (_ where
+it has no rows); the metric is broken down only by the dimensions given.
+
+Alerts: the fields metric, direction (up or down), bucket, expected: [low,
+high] and value: [low, high] are checked when given, and so are
+contributor: {country: BR, platform: android}, which the first of the
+alert's top contributors must be exactly, and share: [low, high], its
+share of the change as a fraction (0.8 is 80%). Each evaluation's alert is
+explained, as when an incident opens. An evaluation whose rule fails
+counts as an unexpected alert.
 
 Output: one line per test, "PASS file: name (3 evals)", or "FAIL file:
 name" and, per evaluation that differs, "- want" for an expected alert that
-did not fire and "+ got" for one that fired unexpectedly.
+did not fire and "+ got" for one that fired unexpectedly, followed by its
+top three contributors and their shares when the series has segments.
 
 Flags:
   --junit FILE         also write the results as JUnit XML to FILE

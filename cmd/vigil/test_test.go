@@ -29,11 +29,17 @@ const ruleTestRules = `metrics:
     timestamp: created_at
     value: count()
     detect: {method: seasonal, seasonality: daily, history: 3d}
+  - name: orders
+    table: orders
+    timestamp: created_at
+    value: count()
+    dimensions: [country, platform, channel]
+    detect: {method: change, offset: 1, max: 0.2, relative: true}
 `
 
-// ruleTests has passing tests and a failing one whose diff shows every
+// ruleTests has passing tests and failing ones whose diffs show every
 // kind of line: an alert that did not fire, one that fired unexpectedly,
-// and a rule that failed.
+// and an alert whose top contributor is not the one expected.
 const ruleTests = `tests:
   - name: slow hour fires
     start: 2024-03-01T00:00:00Z
@@ -51,6 +57,19 @@ const ruleTests = `tests:
     evals:
       - at: 2024-03-06T02:05:00Z
         alerts: [{metric: signups, direction: down}]
+  - name: BR android drives the drop
+    start: 2024-03-01T00:00:00Z
+    series:
+      orders:
+        segments:   # 170 an hour, then 125 at 01:00 when BR android falls
+          - {country: BR, platform: android, values: "50 5"}
+          - {country: BR, platform: ios, values: "30x1"}
+          - {country: US, platform: android, values: "70x1"}
+          - {country: US, platform: ios, values: "20x1"}
+    evals:
+      - at: 2024-03-01T03:05:00Z   # judges 01:00 against 00:00
+        alerts:
+          - {metric: orders, direction: down, value: [125, 125], contributor: {country: BR, platform: android}, share: [0.9, 1.1]}
   - name: wrong expectations
     start: 2024-03-01T00:00:00Z
     series:
@@ -60,6 +79,18 @@ const ruleTests = `tests:
         alerts: [{metric: latency, direction: up}]
       - at: 2024-03-01T07:05:00Z   # judges 05:00, 200, not expected
       - at: 2024-03-01T09:05:00Z   # judges 07:00, after the series: missing, so quiet
+  - name: wrong contributor
+    start: 2024-03-01T00:00:00Z
+    series:
+      orders:
+        segments:
+          - {country: BR, platform: android, values: "50 5"}
+          - {country: BR, platform: ios, values: "30x1"}
+          - {country: US, platform: android, values: "70 60"}
+          - {country: US, platform: ios, values: "20x1"}
+    evals:
+      - at: 2024-03-01T03:05:00Z
+        alerts: [{metric: orders, direction: down, contributor: {country: US, platform: android}}]
 `
 
 func writeRuleTests(t *testing.T, tests string) string {
@@ -108,12 +139,14 @@ func TestRuleTestReport(t *testing.T) {
 	if err := xml.Unmarshal(data, &rep); err != nil {
 		t.Fatalf("JUnit report: %v\n%s", err, data)
 	}
-	if rep.Tests != 3 || rep.Failures != 1 || len(rep.Suites) != 1 || len(rep.Suites[0].Cases) != 3 {
-		t.Fatalf("JUnit report: %d tests, %d failures, suites %+v; want 3, 1, one suite", rep.Tests, rep.Failures, rep.Suites)
+	if rep.Tests != 5 || rep.Failures != 2 || len(rep.Suites) != 1 || len(rep.Suites[0].Cases) != 5 {
+		t.Fatalf("JUnit report: %d tests, %d failures, suites %+v; want 5, 2, one suite", rep.Tests, rep.Failures, rep.Suites)
 	}
-	c := rep.Suites[0].Cases[2]
-	if c.Name != "wrong expectations" || c.Failure == nil || !strings.Contains(*c.Failure, "+ got  latency, up") {
-		t.Errorf("JUnit case %+v; want the failing case with its diff", c)
+	for i, want := range map[int]string{3: "+ got  latency, up", 4: "top contributors (explained): country=BR, platform=android"} {
+		c := rep.Suites[0].Cases[i]
+		if c.Failure == nil || !strings.Contains(*c.Failure, want) {
+			t.Errorf("JUnit case %+v; want a failure with its diff, holding %q", c, want)
+		}
 	}
 }
 
@@ -123,13 +156,14 @@ func TestRuleTestPass(t *testing.T) {
 	out, errOut, code := vigil(t, dir, "test", "rules/app_test.yaml")
 	want := "PASS rules/app_test.yaml: slow hour fires (3 evals)\n" +
 		"PASS rules/app_test.yaml: signups drop (1 eval)\n" +
-		"2 passed, 0 failed\n"
+		"PASS rules/app_test.yaml: BR android drives the drop (1 eval)\n" +
+		"3 passed, 0 failed\n"
 	if code != exitOK || out != want || errOut != "" {
 		t.Errorf("vigil test = %d, stdout %q, stderr %q; want 0 and\n%s", code, out, errOut, want)
 	}
 	// The rules folder still loads: the test file is not read as rules.
-	if out, _, code := vigil(t, dir, "check"); code != exitOK || out != "1 source, 2 rules, 1 notifier\n" {
-		t.Errorf("vigil check = %d, %q; want 0 and 2 rules", code, out)
+	if out, _, code := vigil(t, dir, "check"); code != exitOK || out != "1 source, 3 rules, 1 notifier\n" {
+		t.Errorf("vigil check = %d, %q; want 0 and 3 rules", code, out)
 	}
 }
 
@@ -146,6 +180,26 @@ func TestRuleTestExamples(t *testing.T) {
 		if !strings.Contains(out, "PASS rules/"+rule+"_test.yaml: a clear drop fires") ||
 			!strings.Contains(out, "PASS rules/"+rule+"_test.yaml: a normal week stays quiet") {
 			t.Errorf("the examples lack a passing drop and normal-week test for %s:\n%s", rule, out)
+		}
+	}
+	// A plain and a ratio metric each show a test of the top contributor.
+	for file, name := range map[string]string{"orders_test.yaml": "BR android explains the drop",
+		"conversion_test.yaml": "the drop is BR android's rate"} {
+		data, err := os.ReadFile(filepath.Join(dir, "rules", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "PASS rules/"+file+": "+name) || !strings.Contains(string(data), "contributor: {") {
+			t.Errorf("the examples lack a passing test %q with a contributor in %s:\n%s", name, file, out)
+		}
+	}
+}
+
+func TestRuleTestHelp(t *testing.T) {
+	out, _, code := vigil(t, t.TempDir(), "test", "--help")
+	for _, want := range []string{"Usage: vigil test", "segments:", "contributor: {country: BR", "share: [low, high]", "Exit codes:"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("vigil test --help = %d, lacks %q:\n%s", code, want, out)
 		}
 	}
 }

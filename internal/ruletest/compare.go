@@ -2,11 +2,11 @@ package ruletest
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+	"maps"
 	"time"
 
 	"vigil/detector"
+	"vigil/detector/explain"
 	"vigil/internal/backtest"
 	"vigil/internal/engine"
 )
@@ -17,17 +17,22 @@ type got struct {
 	bucket time.Time
 	point  detector.Point
 	err    error
+	// expl explains the alert when the metric was given segments; dims
+	// are the dimensions it was broken down by, in the rule's order.
+	expl *explain.Explanation
+	dims []string
 }
 
 // alertsOf keeps the anomalies and the failures among results; a bucket
-// judged normal, or with nothing to judge, raises no alert.
-func alertsOf(results []engine.Result) []got {
+// judged normal, or with nothing to judge, raises no alert. dims are the
+// dimensions each metric is broken down by.
+func alertsOf(results []engine.Result, dims map[string][]string) []got {
 	var out []got
 	for _, r := range results {
 		switch r.Verdict() {
 		case engine.VerdictAnomaly:
 			p, _ := r.Latest()
-			out = append(out, got{metric: r.Rule, bucket: r.Bucket, point: p})
+			out = append(out, got{metric: r.Rule, bucket: r.Bucket, point: p, expl: r.Explanation, dims: dims[r.Rule]})
 		case engine.VerdictError:
 			out = append(out, got{metric: r.Rule, bucket: r.Bucket, err: r.Err})
 		}
@@ -56,6 +61,7 @@ func compare(at time.Time, want []AlertSpec, gots []got) []string {
 	for i, g := range gots {
 		if !used[i] {
 			lines = append(lines, "  + got  "+describeGot(g))
+			lines = append(lines, describeExplanation(g)...)
 		}
 	}
 	if len(lines) == 0 {
@@ -88,49 +94,22 @@ func matches(w AlertSpec, g got) bool {
 	if w.Direction != "" && w.Direction != direction(g.point.Direction) {
 		return false
 	}
-	return within(w.Expected, g.point.Expected) && within(w.Value, g.point.Value)
+	return within(w.Expected, g.point.Expected) && within(w.Value, g.point.Value) && contributes(w, g)
+}
+
+// contributes reports whether the first contributor of g's explanation is
+// exactly the segment w wants, with its share in w's range.
+func contributes(w AlertSpec, g got) bool {
+	if w.Contributor == nil {
+		return true
+	}
+	if g.expl == nil || len(g.expl.Contributors) == 0 {
+		return false
+	}
+	top := g.expl.Contributors[0]
+	return maps.Equal(top.Segment, dims(w.Contributor.Dims)) && within(w.Share, top.Share)
 }
 
 func within(r []float64, x float64) bool {
 	return r == nil || (x >= r[0] && x <= r[1])
 }
-
-func direction(d detector.Direction) string {
-	switch d {
-	case detector.Up:
-		return "up"
-	case detector.Down:
-		return "down"
-	}
-	return "none"
-}
-
-func describeWant(w AlertSpec) string {
-	parts := []string{w.Metric}
-	if w.Direction != "" {
-		parts = append(parts, w.Direction)
-	}
-	if w.Bucket != "" {
-		parts = append(parts, "at bucket "+w.Bucket)
-	}
-	if w.Value != nil {
-		parts = append(parts, fmt.Sprintf("value in [%s, %s]", num(w.Value[0]), num(w.Value[1])))
-	}
-	if w.Expected != nil {
-		parts = append(parts, fmt.Sprintf("expected in [%s, %s]", num(w.Expected[0]), num(w.Expected[1])))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func describeGot(g got) string {
-	b := g.bucket.UTC().Format(time.RFC3339)
-	if g.err != nil {
-		return fmt.Sprintf("%s ERROR at bucket %s: %v", g.metric, b, g.err)
-	}
-	p := g.point
-	return fmt.Sprintf("%s, %s, at bucket %s, value %s, expected %s (band %s to %s)",
-		g.metric, direction(p.Direction), b, num(p.Value), num(p.Expected), num(p.Lower), num(p.Upper))
-}
-
-// num formats a number shortly and the same on every machine.
-func num(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }

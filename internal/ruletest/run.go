@@ -3,11 +3,11 @@ package ruletest
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"vigil/config"
+	"vigil/detector/explain"
 	"vigil/internal/backtest"
 	"vigil/internal/engine"
 	"vigil/internal/methods"
@@ -44,46 +44,39 @@ func RunFile(ctx context.Context, path string) []Result {
 	out := make([]Result, 0, len(f.Tests))
 	for _, c := range f.Tests {
 		r := Result{File: path, Name: c.Name, Evals: len(c.Evals)}
-		r.Diff, r.Err = runCase(ctx, cfg, filepath.Dir(path), c)
+		r.Diff, r.Err = runCase(ctx, cfg, path, c)
 		out = append(out, r)
 	}
 	return out
 }
 
-// runCase evaluates the metrics given series at each eval time.
-func runCase(ctx context.Context, cfg *config.Config, dir string, c Case) ([]string, error) {
-	var start time.Time
-	var err error
-	switch {
-	case c.Start != "":
-		if start, err = backtest.ParseTime(c.Start); err != nil {
-			return nil, fmt.Errorf("start: %w", err)
-		}
-	case needsStart(c):
-		return nil, fmt.Errorf("start is required: the time of the first of the values")
-	}
-	var gran time.Duration
-	if c.Granularity != "" {
-		if gran, err = config.ParseDuration(c.Granularity); err != nil || gran <= 0 {
-			return nil, fmt.Errorf("granularity %q: want a positive duration such as 1h", c.Granularity)
-		}
+// runCase evaluates the metrics given series at each eval time. path is
+// the test file, for positions in errors.
+func runCase(ctx context.Context, cfg *config.Config, path string, c Case) ([]string, error) {
+	start, gran, err := grid(c)
+	if err != nil {
+		return nil, err
 	}
 	mem := Memory{}
+	order := map[string][]string{}
 	var rules []engine.Rule
 	for _, m := range cfg.Metrics {
 		spec, ok := c.Series[m.Name]
 		if !ok {
 			continue
 		}
+		if m.Dimensions, err = segmentDimensions(m, spec); err != nil {
+			return nil, located(path, prefixed(fmt.Sprintf("series %q: ", m.Name), err))
+		}
 		step := gran
 		if step == 0 {
 			step = m.Granularity
 		}
-		s, err := spec.series(dir, start, step, m.Location)
+		s, err := spec.series(filepath.Dir(path), start, step, m.Location, m.Ratio())
 		if err != nil {
 			return nil, fmt.Errorf("series %q: %w", m.Name, err)
 		}
-		mem[m.Name] = s
+		mem[m.Name], order[m.Name] = s, m.Dimensions
 		r, err := buildRule(cfg, m, mem)
 		if err != nil {
 			return nil, fmt.Errorf("metric %q: %w", m.Name, err)
@@ -95,24 +88,59 @@ func runCase(ctx context.Context, cfg *config.Config, dir string, c Case) ([]str
 			return nil, fmt.Errorf("series %q: no metric of that name in %s", name, cfg.File)
 		}
 	}
-	e := engine.New(rules, engine.Options{})
+	if err := checkContributors(c, order); err != nil {
+		return nil, located(path, err)
+	}
+	e := engine.New(rules, engine.Options{Incidents: everyAnomaly{}})
 	var diff []string
 	for _, ev := range c.Evals {
 		at, err := backtest.ParseTime(ev.At)
 		if err != nil {
 			return nil, fmt.Errorf("eval at: %w", err)
 		}
-		got := alertsOf(e.Once(ctx, at, nil))
+		got := alertsOf(e.Once(ctx, at, nil), order)
 		diff = append(diff, compare(at, ev.Alerts, got)...)
 	}
 	return diff, nil
+}
+
+// grid reads the case's start and granularity; a zero granularity means
+// each rule's own.
+func grid(c Case) (start time.Time, gran time.Duration, err error) {
+	switch {
+	case c.Start != "":
+		if start, err = backtest.ParseTime(c.Start); err != nil {
+			return start, 0, fmt.Errorf("start: %w", err)
+		}
+	case needsStart(c):
+		return start, 0, fmt.Errorf("start is required: the time of the first of the values")
+	}
+	if c.Granularity != "" {
+		if gran, err = config.ParseDuration(c.Granularity); err != nil || gran <= 0 {
+			return start, 0, fmt.Errorf("granularity %q: want a positive duration such as 1h", c.Granularity)
+		}
+	}
+	return start, gran, nil
+}
+
+// everyAnomaly opens an incident at every anomalous verdict, so that each
+// evaluation's alert is explained the way the daemon explains an alert
+// when its incident opens, whatever the evaluations before it said.
+type everyAnomaly struct{}
+
+// Observe implements engine.Incidents.
+func (everyAnomaly) Observe(_ string, _ time.Time, anomalous bool) engine.Change {
+	if anomalous {
+		return engine.Opened
+	}
+	return engine.Unchanged
 }
 
 // needsStart reports whether some series is given by position, which
 // needs a start time.
 func needsStart(c Case) bool {
 	for _, s := range c.Series {
-		if s.Values != "" {
+		if s.Values != "" || s.Segments != nil {
 			return true
 		}
 	}
@@ -132,57 +160,8 @@ func buildRule(cfg *config.Config, m config.Metric, src Memory) (engine.Rule, er
 		Source:     src,
 		Detector:   det,
 		Method:     desc.Text,
-		Timeout:    cfg.Defaults.Timeout,
+		Explain: explain.Options{MaxQueries: m.Explain.MaxQueries, MaxDuration: m.Explain.MaxDuration,
+			MinShare: m.Explain.MinShare, MaxDepth: m.Explain.MaxDepth},
+		Timeout: cfg.Defaults.Timeout,
 	}, nil
-}
-
-// series turns a spec into a Series on the grid from start, step apart.
-func (s SeriesSpec) series(dir string, start time.Time, step time.Duration, loc *time.Location) (Series, error) {
-	given := 0
-	for _, set := range []bool{s.Values != "", s.Points != nil, s.CSV != ""} {
-		if set {
-			given++
-		}
-	}
-	if given != 1 {
-		return Series{}, fmt.Errorf("give exactly one of values, points and csv")
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	out := Series{Start: start, Step: step}
-	var err error
-	switch {
-	case s.Values != "":
-		out.Values, err = ParseValues(s.Values)
-	case s.Points != nil:
-		out, err = fromPoints(s.Points, step, loc)
-	default:
-		out, err = fromCSV(filepath.Join(dir, s.CSV), step, loc)
-	}
-	if err != nil {
-		return Series{}, err
-	}
-	if s.Weights != "" {
-		if out.Weight, err = ParseValues(s.Weights); err != nil {
-			return Series{}, fmt.Errorf("weights: %w", err)
-		}
-		if len(out.Weight) != len(out.Values) {
-			return Series{}, fmt.Errorf("%d weights for %d values", len(out.Weight), len(out.Values))
-		}
-	}
-	return out, nil
-}
-
-func fromCSV(path string, step time.Duration, loc *time.Location) (Series, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Series{}, err
-	}
-	defer f.Close()
-	in, err := backtest.Options{Granularity: step, Location: loc}.ReadCSV(f)
-	if err != nil {
-		return Series{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return Series{Start: in.Series.Start, Step: step, Values: in.Series.Values}, nil
 }

@@ -17,6 +17,8 @@ defaults: {delay: 1h, granularity: 1h}
 const runRules = `metrics:
   - {name: latency, table: t, timestamp: ts, value: avg(ms), detect: {method: threshold, upper: 150}}
   - {name: daily, table: t, timestamp: ts, value: count(), granularity: 1d, delay: 0, schedule: "@daily", detect: {method: threshold, lower: 5}}
+  - {name: orders, table: t, timestamp: ts, value: count(), dimensions: [country, platform, channel], detect: {method: change, offset: 1, max: 0.2, relative: true}}
+  - {name: conv, table: t, timestamp: ts, numerator: n, denominator: d, dimensions: [country, platform], detect: {method: change, offset: 1, max: 0.2, relative: true}}
 `
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -82,7 +84,7 @@ func TestRunFile(t *testing.T) {
     start: 2024-03-01T00:00:00Z
     series: {latency: {values: "1", csv: x.csv}}
     evals: [{at: 2024-03-01T03:05:00Z}]
-`, wantErr: "exactly one of values, points and csv"},
+`, wantErr: "exactly one of values, points, csv and segments"},
 		{name: "values without start", test: `tests:
   - name: t
     series: {latency: {values: "1"}}
@@ -97,26 +99,35 @@ func TestRunFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeTree(t, map[string]string{"vigil.yaml": runConfig, "rules/r.yaml": runRules,
-				"rules/r_test.yaml": tt.test, "rules/latency.csv": tt.csv})
-			res := RunFile(context.Background(), filepath.Join(dir, "rules", "r_test.yaml"))
-			if len(res) != 1 {
-				t.Fatalf("%d results, want 1: %+v", len(res), res)
-			}
-			r := res[0]
-			diff := strings.Join(r.Diff, "\n")
-			switch {
-			case tt.wantErr != "":
-				if r.Err == nil || !strings.Contains(r.Err.Error(), tt.wantErr) {
-					t.Errorf("error = %v, want %q", r.Err, tt.wantErr)
-				}
-			case tt.wantDiff != "":
-				if r.Err != nil || !strings.Contains(diff, tt.wantDiff) {
-					t.Errorf("err %v, diff:\n%s\nwant a line with %q", r.Err, diff, tt.wantDiff)
-				}
-			case !r.Passed():
-				t.Errorf("failed: err %v, diff:\n%s", r.Err, diff)
-			}
+			checkRun(t, tt.test, tt.csv, tt.wantDiff, tt.wantErr)
 		})
 	}
+}
+
+// checkRun runs the test file text beside runRules and checks that it
+// fails with an error holding wantErr, or with a diff holding wantDiff, or
+// passes when both are empty. It returns the diff.
+func checkRun(t *testing.T, test, csv, wantDiff, wantErr string) string {
+	t.Helper()
+	dir := writeTree(t, map[string]string{"vigil.yaml": runConfig, "rules/r.yaml": runRules,
+		"rules/r_test.yaml": test, "rules/latency.csv": csv})
+	res := RunFile(context.Background(), filepath.Join(dir, "rules", "r_test.yaml"))
+	if len(res) != 1 {
+		t.Fatalf("%d results, want 1: %+v", len(res), res)
+	}
+	r := res[0]
+	diff := strings.Join(r.Diff, "\n")
+	switch {
+	case wantErr != "":
+		if r.Err == nil || !strings.Contains(r.Err.Error(), wantErr) {
+			t.Errorf("error = %v, want %q", r.Err, wantErr)
+		}
+	case wantDiff != "":
+		if r.Err != nil || !strings.Contains(diff, wantDiff) {
+			t.Errorf("err %v, diff:\n%s\nwant a line with %q", r.Err, diff, wantDiff)
+		}
+	case !r.Passed():
+		t.Errorf("failed: err %v, diff:\n%s", r.Err, diff)
+	}
+	return diff
 }

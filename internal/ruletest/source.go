@@ -17,11 +17,30 @@ type Memory map[string]Series
 
 // Series is one metric's test data: values on a regular grid from Start,
 // Step apart. Weight, when set, is a ratio metric's denominator per bucket.
+// Segments, when set, are the parts Values and Weight add up from, which
+// Breakdown serves.
 type Series struct {
-	Start  time.Time
-	Step   time.Duration
-	Values []float64 // NaN: no rows for the bucket
-	Weight []float64
+	Start    time.Time
+	Step     time.Duration
+	Values   []float64 // NaN: no rows for the bucket
+	Weight   []float64
+	Segments []Segment
+}
+
+// Segment is the part of a series with one value of each of some
+// dimensions, on the series' grid.
+type Segment struct {
+	Dims   map[string]string // dimension → value
+	Values []float64         // NaN: no rows of the segment in the bucket; a ratio's rate
+	Weight []float64         // a ratio's denominator; nil is 1 per bucket
+}
+
+// weight returns the segment's weight in bucket i.
+func (s Segment) weight(i int) float64 {
+	if s.Weight == nil {
+		return 1
+	}
+	return s.Weight[i]
 }
 
 // Query implements sources.Source.

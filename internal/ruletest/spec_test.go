@@ -19,6 +19,32 @@ func TestParseErrors(t *testing.T) {
 		{"nameless", "tests: [{series: {a: {values: '1'}}, evals: [{at: x}]}]", "name is required"},
 		{"no evals", "tests: [{name: a, series: {a: {values: '1'}}}]", "needs series and evals"},
 		{"bad range", "tests: [{name: a, series: {a: {values: '1'}}, evals: [{at: x, alerts: [{metric: a, expected: [1]}]}]}]", "[low, high]"},
+		{"share reversed", "tests: [{name: a, series: {a: {values: '1'}}, evals: [{at: x, alerts: [{metric: a, contributor: {c: BR}, share: [1, 0.5]}]}]}]", "[low, high]"},
+		{"share alone", "tests: [{name: a, series: {a: {values: '1'}}, evals: [{at: x, alerts: [{metric: a, share: [0.5, 1]}]}]}]", "give the contributor too"},
+		{"contributor not a mapping", "tests: [{name: a, series: {a: {values: '1'}}, evals: [{at: x, alerts: [{metric: a, contributor: BR}]}]}]",
+			"t_test.yaml:1:97: contributor: want the values"},
+		{"contributor value a list", "tests: [{name: a, series: {a: {values: '1'}}, evals: [{at: x, alerts: [{metric: a, contributor: {c: [BR]}}]}]}]",
+			`t_test.yaml:1:101: contributor: dimension "c": want one value`},
+		{"segment not a mapping", segs("- BR"), "t_test.yaml:6:13: segments: each entry is a mapping"},
+		{"segment without values", segs("- {country: BR}"), "t_test.yaml:6:13: segments: a segment without values"},
+		{"segment without dimensions", segs("- {values: '1'}"), "t_test.yaml:6:13: segments: a segment without dimensions"},
+		{"segment bad notation", segs("- {country: BR, values: '1 two'}"), `t_test.yaml:6:35: segments: values "two": want a finite number`},
+		{"segment values not a string", segs("- {country: BR, values: [1, 2]}"), "t_test.yaml:6:35: segments: values: want a string"},
+		{"segment empty values", segs("- {country: BR, values: ''}"), "t_test.yaml:6:35: segments: values: no values"},
+		{"segment weights miscounted", segs("- {country: BR, values: '1 2', weights: '1'}"), "t_test.yaml:6:13: segments: 1 weights for 2 values"},
+		{"segment points", segs("- {country: BR, points: []}"), "t_test.yaml:6:27: segments: points is not supported"},
+		{"segment key twice", segs("- {country: BR, country: US, values: '1'}"), `t_test.yaml:6:27: segments: "country" given twice`},
+		{"segment null key", segs("- {~: BR, values: '1'}"), "t_test.yaml:6:14: segments: want a name"},
+		{"segment other value", segs("- {country: (other), values: '1'}"), `t_test.yaml:6:23: segments: dimension "country": "(other)"`},
+		{"segments differ in dimensions", segs("- {country: BR, values: '1'}\n          - {platform: ios, values: '1'}"),
+			"t_test.yaml:7:13: test \"a\": series \"orders\": segments[1] gives dimensions platform, segments[0] country"},
+		{"segments differ in length", segs("- {country: BR, values: '1'}\n          - {country: US, values: '1 2'}"),
+			"t_test.yaml:7:13: test \"a\": series \"orders\": segments[1] has 2 values, segments[0] 1"},
+		{"segment twice", segs("- {country: BR, platform: ios, values: '1'}\n          - {platform: ios, country: BR, values: '2'}"),
+			"t_test.yaml:7:13: test \"a\": series \"orders\": segments[1]: country=BR, platform=ios is given twice"},
+		{"segments and values", "tests: [{name: a, series: {o: {values: '1', segments: [{c: BR, values: '1'}]}}, evals: [{at: x}]}]",
+			`test "a": series "o": segments replace values`},
+		{"segments empty", "tests: [{name: a, series: {o: {segments: []}}, evals: [{at: x}]}]", "segments: empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -28,6 +54,11 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// segs writes a test file whose series orders has the segments entries.
+func segs(entries string) string {
+	return "tests:\n  - name: a\n    series:\n      orders:\n        segments:\n          " + entries + "\n    evals: [{at: x}]\n"
 }
 
 func TestFromPoints(t *testing.T) {
@@ -81,22 +112,47 @@ func FuzzParse(f *testing.F) {
 	f.Add("tests: [{name: a, start: 2024-01-01, series: {x: {values: '1 2 _'}}, evals: [{at: 2024-01-02, alerts: [{metric: x, expected: [1, 2]}]}]}]")
 	f.Add("config: ../vigil.yaml\ntests: []\n")
 	f.Add("tests:\n  - name: p\n    series: {x: {points: [{time: 2024-01-01T00:00:00Z, value: null}]}}\n    evals: [{at: x}]\n")
+	f.Add(segs("- {country: BR, platform: ios, values: '1 2 _', weights: '1x2'}\n          - {platform: android, country: BR, values: '3x2'}"))
+	f.Add("tests: [{name: a, series: {o: {segments: [{c: BR, values: '1'}]}}, evals: [{at: x, alerts: [{metric: o, contributor: {c: BR}, share: [0.5, 1]}]}]}]")
+	f.Add(segs("- &s {country: BR, values: '1'}\n          - {country: *s, values: '1'}"))
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse(strings.NewReader(src), "f_test.yaml")
 		if err != nil {
+			if strings.Count(err.Error(), "f_test.yaml") != 1 {
+				t.Fatalf("Parse error %q does not name the file once", err)
+			}
 			return
 		}
 		if len(file.Tests) == 0 {
 			t.Fatal("Parse accepted a file without tests")
 		}
 		for _, c := range file.Tests {
+			for name, s := range c.Series {
+				checkParsedSegments(t, name, s.Segments)
+			}
 			for _, e := range c.Evals {
 				for _, a := range e.Alerts {
-					if a.Metric == "" || (a.Expected != nil && len(a.Expected) != 2) {
+					if a.Metric == "" || !isRange(a.Expected) || !isRange(a.Share) || (a.Share != nil && a.Contributor == nil) {
 						t.Fatalf("Parse accepted a bad alert %+v", a)
+					}
+					if a.Contributor != nil && (len(a.Contributor.Dims) == 0 || a.Contributor.Line == 0) {
+						t.Fatalf("Parse accepted a contributor without dimensions or position: %+v", a.Contributor)
 					}
 				}
 			}
 		}
 	})
+}
+
+// checkParsedSegments fails unless segments Parse accepted are alike: the
+// same dimensions and number of values in each, with positions.
+func checkParsedSegments(t *testing.T, metric string, segs []SegmentSpec) {
+	t.Helper()
+	for i, s := range segs {
+		if s.Line == 0 || len(s.Dims) == 0 || len(s.Values) == 0 ||
+			!sameNames(names(s.Dims), names(segs[0].Dims)) || len(s.Values) != len(segs[0].Values) ||
+			(s.Weights != nil && len(s.Weights) != len(s.Values)) {
+			t.Fatalf("series %q: Parse accepted segments[%d] = %+v beside segments[0] = %+v", metric, i, s, segs[0])
+		}
+	}
 }
