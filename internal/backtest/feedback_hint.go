@@ -39,8 +39,8 @@ func (f Feedback) Hints(t Tuning) []string {
 		out = append(out, s)
 	}
 	if missed := f.Confirmed - len(f.Caught); missed > 0 {
-		out = append(out, fmt.Sprintf("%d of %s confirmed as anomalies would not alert: the rule may now be too lenient for them",
-			missed, count(f.Confirmed, "bucket", "buckets")))
+		out = append(out, fmt.Sprintf("%d of %s would not alert: the rule may now be too lenient for them",
+			missed, count(f.Confirmed, "bucket confirmed as an anomaly", "buckets confirmed as anomalies")))
 	}
 	return out
 }

@@ -118,6 +118,8 @@ func TestFeedbackHints(t *testing.T) {
 	}{
 		{"no feedback", Feedback{}, Tuning{Threshold: 4}, nil},
 		{"nothing left to silence", Feedback{NotAnomaly: 3, Confirmed: 1, Caught: caught[:1]}, Tuning{Threshold: 4}, nil},
+		{"one confirmed, missed", Feedback{Confirmed: 1}, Tuning{Threshold: 4}, []string{
+			"1 of 1 bucket confirmed as an anomaly would not alert: the rule may now be too lenient for them"}},
 		{"sensitivity, relative and absolute change", Feedback{NotAnomaly: 3, StillAlert: falseAlarms, Confirmed: 2, Caught: caught},
 			Tuning{Threshold: 4}, []string{
 				"2 of 3 buckets marked not an anomaly would still alert, at most 12% (12) from expected; " +
