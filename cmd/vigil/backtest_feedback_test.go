@@ -186,3 +186,47 @@ func TestBacktestRulesFeedbackLocked(t *testing.T) {
 		t.Errorf("Feedback = %d records, %v; want the 5 written", len(fb), err)
 	}
 }
+
+// TestBacktestFeedbackHintHolds applies each setting the hint proposes to
+// the rule and replays it again: none of the buckets marked not an
+// anomaly may still alert, and the confirmed ones kept must match.
+func TestBacktestFeedbackHintHolds(t *testing.T) {
+	dir := writeBacktestConfig(t)
+	recordFeedback(t, dir)
+	args := []string{"backtest", "--config", "vigil.yaml", "--rule", "orders", "--from", "2024-03-01", "--to", "2024-03-08"}
+	out, _, _ := vigil(t, dir, args...)
+	settings := hintSettings(out)
+	if len(settings) < 2 {
+		t.Fatalf("hint proposes %q; want settings to try:\n%s", settings, out)
+	}
+	for _, setting := range settings {
+		t.Run(setting, func(t *testing.T) {
+			key, value, _ := strings.Cut(setting, ": ")
+			rules := strings.Replace(backtestRulesFile, "history: 7d}", "history: 7d, "+key+": "+value+"}", 1)
+			must(t, os.WriteFile(filepath.Join(dir, "rules", "orders.yaml"), []byte(rules), 0o644))
+			out, errOut, code := vigil(t, dir, args...)
+			if code != exitOK {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if got := strings.Fields(feedbackLine(out, "orders")); len(got) < 3 || got[1] != "4" || got[2] != "0" {
+				t.Errorf("with %s the feedback row is %q, want 4 marked and 0 still alerting:\n%s", setting, got, out)
+			}
+		})
+	}
+}
+
+// hintSettings returns the settings the first hint proposes.
+func hintSettings(out string) []string {
+	_, tail, ok := strings.Cut(out, "from expected; try ")
+	if !ok {
+		return nil
+	}
+	tail, _, _ = strings.Cut(tail, "\n")
+	tail = strings.ReplaceAll(tail, " or ", ", ")
+	var settings []string
+	for part := range strings.SplitSeq(tail, ", ") {
+		part, _, _ = strings.Cut(part, " (")
+		settings = append(settings, part)
+	}
+	return settings
+}
