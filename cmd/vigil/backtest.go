@@ -43,6 +43,21 @@ Rules from a config (--config):
   not), alerts per week and the longest incident with its start. A
   progress bar is drawn on stderr when it is a terminal.
 
+  Feedback: what people said about alerts in Slack (Not an anomaly,
+  confirmed, acknowledged) is kept in the daemon's state file (state: in
+  the config). The backtest reads it, read-only, for the buckets of the
+  range, and adds a table per rule: the buckets marked not an anomaly and
+  how many the rule would still alert on (the false alarms its settings
+  keep making), the buckets confirmed as anomalies and how many it would
+  alert on, and the acknowledged incidents and how many it would alert on.
+  Hint lines name, from the z-scores and changes of those buckets, the
+  sensitivity, threshold, min_rel_delta or min_delta that would silence the
+  remaining false alarms, and how many of the confirmed anomalies each
+  keeps. A running daemon holds the state file: the backtest then says so
+  on stderr and reports without feedback (stop the daemon to include it).
+  Feedback is separate from --labels: labels are windows you give, feedback
+  is what people said about live alerts, and neither changes the other.
+
   seasonal, change, threshold and freshness judge each bucket exactly as
   the daemon did live. stl, holt_winters and cusum fit from where the data
   they are given starts, and auto chooses its method once, from the data

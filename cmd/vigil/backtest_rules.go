@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -54,11 +55,16 @@ func backtestRules(f *backtestFlags, stdout, stderr io.Writer, log *slog.Logger)
 		return exitConfig
 	}
 	defer e.Close()
+	fb := readFeedback(cfg.State, selected(e.Rules(), f.rules), from, to, feedbackWait)
+	if note := fb.problem(); note != "" {
+		fmt.Fprintln(stderr, "vigil backtest: note:", note)
+	}
 	log.Info("replaying", "rules", len(e.Rules()), "from", from.UTC().Format(time.RFC3339), "to", to.UTC().Format(time.RFC3339))
 	bar := backtest.NewProgressBar(stderr, "backtest")
 	results := e.Backtest(ctx, from, to, f.rules, bar.Update)
 	bar.Finish()
-	if err := writeReplay(stdout, results, labels); err != nil {
+	report := replayReport{results: results, labels: labels, feedback: &fb, tuning: tunings(cfg)}
+	if err := report.write(stdout); err != nil {
 		fmt.Fprintln(stderr, "vigil backtest:", err)
 		return exitFailed
 	}
@@ -100,8 +106,32 @@ func replayExit(stderr io.Writer, results []engine.BacktestResult) int {
 	return code
 }
 
-// writeReplay prints the alerts, then the summary per rule.
-func writeReplay(w io.Writer, results []engine.BacktestResult, labels *[]backtest.Window) error {
+// selected returns the rules named in only, all when only is empty.
+func selected(rules, only []string) []string {
+	if len(only) == 0 {
+		return rules
+	}
+	var out []string
+	for _, r := range rules {
+		if slices.Contains(only, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// replayReport is what a replay of rules prints.
+type replayReport struct {
+	results  []engine.BacktestResult
+	labels   *[]backtest.Window // nil without --labels
+	feedback *storedFeedback    // nil when not read
+	tuning   map[string]backtest.Tuning
+}
+
+// write prints the alerts, the summary per rule, and the feedback people
+// gave on the rules' alerts.
+func (rep replayReport) write(w io.Writer) error {
+	results, labels := rep.results, rep.labels
 	var alerts [][]string
 	for _, r := range results {
 		for _, p := range r.Alerts() {
@@ -125,6 +155,9 @@ func writeReplay(w io.Writer, results []engine.BacktestResult, labels *[]backtes
 		rows = append(rows, summaryRow(r, labels))
 	}
 	table(&b, head, rows)
+	if rep.feedback != nil {
+		writeFeedback(&b, rep.feedback, results, rep.tuning, labels != nil)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -240,7 +240,8 @@ func TestBacktestHelp(t *testing.T) {
 		t.Fatalf("backtest --help = %d, stderr %q", code, errOut)
 	}
 	for _, want := range []string{"Usage:", "--config FILE", "--input FILE", "--detect", "--labels FILE",
-		"timestamp,value,expected,lower,upper,score,anomaly", "Examples:", "Exit codes:"} {
+		"timestamp,value,expected,lower,upper,score,anomaly", "Not an anomaly", "state file", "separate from --labels",
+		"Examples:", "Exit codes:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("backtest --help lacks %q", want)
 		}

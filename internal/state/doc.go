@@ -14,9 +14,12 @@
 // pages carry none, which is why Open walks the whole tree and runs bbolt's
 // consistency check before it writes anything (see verify.go). bbolt allows
 // one writer at a time and takes an exclusive lock on the file, which is
-// exactly one daemon owning its state. SQLite would also do, but costs cgo
-// (or a large translated driver) and a SQL layer that these access patterns
-// do not need: every read is a key lookup or a prefix scan in key order.
+// exactly one daemon owning its state. Tools that only read it (vigil
+// backtest reads feedback) use OpenReadOnly, which takes the shared lock
+// and so gives way to a running daemon instead of waiting for it. SQLite
+// would also do, but costs cgo (or a large translated driver) and a SQL
+// layer that these access patterns do not need: every read is a key lookup
+// or a prefix scan in key order.
 //
 // # Layout
 //

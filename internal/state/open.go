@@ -38,7 +38,7 @@ func openFile(path string, opts Options, migs []migration) (*bolt.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openBolt(path, opts)
+	db, err := openBolt(path, opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -126,11 +126,13 @@ func syncDir(dir string) error {
 // openBolt opens an existing file with bbolt. bbolt reads pages through a
 // memory map and trusts what it finds there: a damaged file can make it
 // panic, or fault on a page past the end of a truncated file. Both become a
-// CorruptError here instead of a crash.
-func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+// CorruptError here instead of a crash. readOnly takes bbolt's shared lock
+// and refuses every write.
+func openBolt(path string, opts Options, readOnly bool) (db *bolt.DB, err error) {
 	var file *os.File
 	bopts := &bolt.Options{
-		Timeout: opts.Timeout,
+		Timeout:  opts.Timeout,
+		ReadOnly: readOnly,
 		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
 			f, err := os.OpenFile(name, flag&^os.O_CREATE, perm) // existing files only
 			file = f

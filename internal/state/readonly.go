@@ -1,0 +1,65 @@
+package state
+
+import (
+	"fmt"
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// OpenReadOnly opens the existing state file at path for reading only, for
+// tools that look at a daemon's records without taking its place (vigil
+// backtest reads feedback). It takes bbolt's shared lock: while a daemon
+// holds the file it waits up to opts.Timeout and then returns a
+// LockedError (errors.Is ErrLocked), and a daemon that starts meanwhile
+// waits for it in turn, so read what is needed and Close at once.
+//
+// It never creates, migrates or writes the file. A missing file is an
+// error that wraps fs.ErrNotExist; a damaged file, or one of another
+// schema version, is refused as Open refuses it. Update and Batch on the
+// store fail.
+func OpenReadOnly(path string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("open state file: %w", err)
+	case info.IsDir():
+		return nil, fmt.Errorf("state file %s is a directory", path)
+	case info.Size() == 0:
+		return nil, &CorruptError{Path: path, Reason: "the file is empty (0 bytes), so whatever it held is lost"}
+	}
+	db, err := openBolt(path, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, path: path, now: opts.Now, log: opts.Logger}
+	if err := s.checkReadable(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkReadable makes sure the file is whole and of the schema this vigil
+// reads, which a read-only store cannot migrate to.
+func (s *Store) checkReadable() error {
+	if err := verify(s.db, s.path); err != nil {
+		return err
+	}
+	var found int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		found, err = s.version(tx)
+		return err
+	})
+	switch latest := SchemaVersion(); {
+	case err != nil:
+		return err
+	case found > latest:
+		return &NewerSchemaError{Path: s.path, Found: found, Latest: latest}
+	case found < latest:
+		return fmt.Errorf("state file %s has schema version %d, older than this vigil's %d: start the daemon of this version once to upgrade it, then read it", s.path, found, latest)
+	}
+	return s.checkBuckets()
+}
