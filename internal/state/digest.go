@@ -117,17 +117,36 @@ func (tx *Tx) FlushDigest(notifier string, at time.Time) (DigestFlush, error) {
 			return f, err
 		}
 	}
+	flushes, since, err := tx.DigestFlushes(notifier)
+	if err != nil {
+		return f, err
+	}
+	f = DigestFlush{Seq: flushes + 1, Since: since, Items: items}
 	b, err := tx.bucket(bDigests)
 	if err != nil {
 		return f, err
 	}
-	var st digestState
-	if _, err := getJSON(b, []byte(notifier), &st); err != nil {
-		return f, err
+	return f, putJSON(b, []byte(notifier), digestState{Since: at, Flushes: f.Seq})
+}
+
+// DigestFlushes returns how many times the notifier's digest was flushed,
+// and when last (zero: never).
+func (tx *Tx) DigestFlushes(notifier string) (uint64, time.Time, error) {
+	b, err := tx.bucket(bDigests)
+	if err != nil {
+		return 0, time.Time{}, err
 	}
-	f = DigestFlush{Seq: st.Flushes + 1, Since: st.Since, Items: items}
-	st.Flushes, st.Since = f.Seq, at
-	return f, putJSON(b, []byte(notifier), st)
+	var st digestState
+	_, err = getJSON(b, []byte(notifier), &st)
+	return st.Flushes, st.Since, err
+}
+
+// DigestFlushes returns how many times the notifier's digest was flushed.
+func (s *Store) DigestFlushes(notifier string) (uint64, error) {
+	return view(s, func(tx *Tx) (uint64, error) {
+		n, _, err := tx.DigestFlushes(notifier)
+		return n, err
+	})
 }
 
 // DigestItems returns what the notifier collected for its next digest.

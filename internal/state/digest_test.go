@@ -78,6 +78,9 @@ func TestDigestCollectAndFlush(t *testing.T) {
 		t.Errorf("flush after a reopen = seq %d since %v %q, want seq 3 since %v and orders@2",
 			f.Seq, f.Since, got, t0.Add(time.Hour))
 	}
+	if n, err := s.DigestFlushes("team"); err != nil || n != 3 {
+		t.Errorf("DigestFlushes(team) = %d, %v; want 3", n, err)
+	}
 	if items, err := s.DigestItems("team2"); err != nil || len(items) != 1 {
 		t.Errorf("DigestItems(team2) = %v, %v; want its one item untouched", items, err)
 	}
