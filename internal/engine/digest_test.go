@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,6 +99,8 @@ func TestDigestSurvivesRestart(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "state.db")
 			first := openDigestProc(t, path, srv)
+			crashed := filepath.Join(dir, "crashed.db")
+			arm, snapshot := snapshotAt(t, first.o, path, crashed)
 			first.start()
 			for b := range len(digestPattern) {
 				first.run.judge(t, first.s, b)
@@ -112,8 +115,8 @@ func TestDigestSurvivesRestart(t *testing.T) {
 					t.Fatalf("flush enqueued %d digests, want 1", n)
 				}
 			case "posted":
-				path = filepath.Join(dir, "crashed.db")
-				snapshot := snapshotAt(t, first.o, first.s.Path(), path)
+				path = crashed
+				arm()
 				if n := first.flush(t, slackEpoch.Add(2*time.Hour)); n != 1 {
 					t.Fatalf("flush enqueued %d digests, want 1", n)
 				}
@@ -151,16 +154,17 @@ func TestDigestSurvivesRestart(t *testing.T) {
 	}
 }
 
-// snapshotAt arranges for the state file at src to be copied to dst when
-// the outbox o has sent a delivery and not yet recorded it: the file a
-// SIGKILL at that moment would leave. The returned function waits for the
-// copy.
-func snapshotAt(t *testing.T, o *Outbox, src, dst string) (wait func()) {
+// snapshotAt arranges for the state file at src to be copied to dst when,
+// once armed, the outbox o has sent a delivery and not yet recorded it:
+// the file a SIGKILL at that moment would leave. Call it before o runs.
+// wait waits for the copy.
+func snapshotAt(t *testing.T, o *Outbox, src, dst string) (arm, wait func()) {
 	t.Helper()
 	var once sync.Once
+	var armed atomic.Bool
 	copied := make(chan error, 1)
 	o.hook = func(step string) {
-		if step == "sent" {
+		if step == "sent" && armed.Load() {
 			once.Do(func() {
 				data, err := os.ReadFile(src)
 				if err == nil {
@@ -170,7 +174,7 @@ func snapshotAt(t *testing.T, o *Outbox, src, dst string) (wait func()) {
 			})
 		}
 	}
-	return func() {
+	return func() { armed.Store(true) }, func() {
 		select {
 		case err := <-copied:
 			check(t, err)
