@@ -46,6 +46,9 @@ func (e *Engine) outboxTargets() map[string]target {
 	for name, n := range e.targets {
 		out[name] = alertTarget{n}
 	}
+	for _, s := range e.slack { // its digests too, even when no rule notifies it now
+		out[s.name] = slackTarget{alert: out[s.name], n: s.notifier}
+	}
 	if e.historyWriter != nil {
 		out[historyNotifier] = e.historyWriter
 	}

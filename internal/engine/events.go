@@ -81,7 +81,7 @@ func (j *judgement) notify(inc *state.Incident, ev state.Event, a notifiers.Aler
 	for _, name := range j.names {
 		d := state.Delivery{Key: state.DeliveryKey(inc.ID, ev, seq, name), Incident: inc.ID,
 			Notifier: name, Event: ev, Payload: payload, CreatedAt: j.now}
-		if err := j.enqueue(d); err != nil {
+		if err := j.enqueue(d, a); err != nil {
 			return err
 		}
 	}
@@ -104,7 +104,7 @@ func (j *judgement) notifyRule(ev state.Event, streak time.Time, a notifiers.Ale
 	for _, name := range j.names {
 		d := state.Delivery{Key: state.DeliveryKey("rule:"+j.r.Name(), ev, int(streak.Unix()), name),
 			Notifier: name, Event: ev, Payload: payload, CreatedAt: j.now}
-		if err := j.enqueue(d); err != nil {
+		if err := j.enqueue(d, a); err != nil {
 			return err
 		}
 	}
@@ -112,15 +112,16 @@ func (j *judgement) notifyRule(ev state.Event, streak time.Time, a notifiers.Ale
 	return nil
 }
 
-func (j *judgement) enqueue(d state.Delivery) error {
+// enqueue records the delivery d of the alert a and, for a notifier with a
+// digest, collects a for the digest. A delivery recorded before (the same
+// buckets judged again after a crash) changes nothing.
+func (j *judgement) enqueue(d state.Delivery, a notifiers.Alert) error {
 	d, created, err := j.tx.Enqueue(d)
-	if err != nil {
+	if err != nil || !created {
 		return err
 	}
-	if created {
-		j.created = append(j.created, d)
-	}
-	return nil
+	j.created = append(j.created, d)
+	return j.collect(d.Notifier, a)
 }
 
 // record enqueues a history row for inc when history is on.
@@ -143,8 +144,12 @@ func (j *judgement) record(inc *state.Incident, kind string, p detector.Point, x
 	if err != nil {
 		return fmt.Errorf("encode history row: %w", err)
 	}
-	return j.enqueue(state.Delivery{Key: key, Incident: inc.ID, Notifier: historyNotifier,
+	d, created, err := j.tx.Enqueue(state.Delivery{Key: key, Incident: inc.ID, Notifier: historyNotifier,
 		Event: state.EventUpdate, Payload: payload, CreatedAt: j.now})
+	if created {
+		j.created = append(j.created, d)
+	}
+	return err
 }
 
 // alert describes inc at the bucket of p, in state st.

@@ -114,7 +114,7 @@ func (w *historyWriter) send(ctx context.Context, d state.Delivery) (bool, error
 	return false, nil
 }
 
-func (w *historyWriter) prober() (notifiers.Prober, bool) { return w, true }
+func (w *historyWriter) prober(state.Delivery) (notifiers.Prober, bool) { return w, true }
 
 // Delivered reports whether the row with this event key is in the table.
 func (w *historyWriter) Delivered(ctx context.Context, key string) (bool, error) {

@@ -247,7 +247,9 @@ func (j *judgement) fire(inc *state.Incident, a notifiers.Alert, rs state.RuleSt
 
 // release sends what is owed on the firing incident inc once the buckets
 // are judged: a firing message held before (mute, snooze, flapping) or a
-// reminder.
+// reminder. A reminder goes only to an incident still breaching: one whose
+// latest buckets were normal has recovered and is waiting out
+// resolve_after, and "still anomalous" would be false.
 func (j *judgement) release(inc *state.Incident, rs state.RuleState) error {
 	p, ok := j.res.Latest()
 	if inc == nil || inc.State != state.Firing || !ok {
@@ -265,7 +267,7 @@ func (j *judgement) release(inc *state.Incident, rs state.RuleState) error {
 			return err
 		}
 		changed = inc.Notifications != before
-	case j.pol.renotify > 0 && j.now.Sub(inc.LastNotified) >= j.pol.renotify && !j.pol.held(inc, rs, j.now):
+	case j.pol.remind(inc, rs, j.now):
 		if err := j.notify(inc, state.EventRenotify, j.alert(inc, notifiers.Firing, p)); err != nil {
 			return err
 		}

@@ -187,3 +187,12 @@ func (pol policy) held(inc *state.Incident, rs state.RuleState, now time.Time) b
 func (pol policy) reopenGap() time.Duration {
 	return time.Duration(pol.reopenWithin) * pol.gran
 }
+
+// remind says whether the firing incident inc is owed a reminder at now:
+// reminders are on, the last message is renotify old, nothing holds
+// notifications, and inc is still breaching (no normal bucket since its
+// last anomalous one; a recovering incident only waits to resolve).
+func (pol policy) remind(inc *state.Incident, rs state.RuleState, now time.Time) bool {
+	return pol.renotify > 0 && inc.NormalStreak == 0 &&
+		now.Sub(inc.LastNotified) >= pol.renotify && !pol.held(inc, rs, now)
+}

@@ -81,8 +81,9 @@ type OutboxOptions struct {
 // target is where deliveries of one outbox name go.
 type target interface {
 	send(ctx context.Context, d state.Delivery) (retry bool, err error)
-	// prober says whether a delivery already arrived, when it can know.
-	prober() (notifiers.Prober, bool)
+	// prober can say whether d already arrived, when there is a way to
+	// know.
+	prober(d state.Delivery) (notifiers.Prober, bool)
 }
 
 // NewOutbox returns an Outbox over store. It sends nothing until Run.

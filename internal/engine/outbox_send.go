@@ -41,7 +41,7 @@ func (o *Outbox) lane(ctx context.Context, key string, t target, ds []state.Deli
 func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, t target, d state.Delivery) bool {
 	log = log.With("key", d.Key, "event", d.Event)
 	if o.maybeSent(d) {
-		if p, ok := t.prober(); ok {
+		if p, ok := t.prober(d); ok {
 			sent, err := p.Delivered(ctx, d.Key)
 			switch {
 			case err != nil:
@@ -179,4 +179,4 @@ func (t alertTarget) send(ctx context.Context, d state.Delivery) (bool, error) {
 	return t.n.Notify(ctx, a)
 }
 
-func (t alertTarget) prober() (notifiers.Prober, bool) { return notifiers.AsProber(t.n) }
+func (t alertTarget) prober(state.Delivery) (notifiers.Prober, bool) { return notifiers.AsProber(t.n) }

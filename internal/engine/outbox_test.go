@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -125,9 +126,21 @@ type recordingProber struct {
 	sent      []string
 	fail      error
 	wait      time.Duration
+	started   chan string   // when set, receives each key as its delivery starts
+	gate      chan struct{} // when set, each delivery waits until it is closed
 }
 
 func (p *recordingProber) Notify(ctx context.Context, a notifiers.Alert) (bool, error) {
+	if p.started != nil {
+		p.started <- a.Key
+	}
+	if p.gate != nil {
+		select {
+		case <-p.gate:
+		case <-ctx.Done():
+			return true, ctx.Err()
+		}
+	}
 	if p.wait > 0 {
 		select {
 		case <-time.After(p.wait):
@@ -199,30 +212,76 @@ func TestOutboxResumes(t *testing.T) {
 	}
 }
 
+// resultObserver passes on each delivery outcome the outbox records, as
+// "notifier result".
+type resultObserver struct {
+	nopObserver
+	results chan string
+}
+
+func (o resultObserver) Delivery(notifier, result string) { o.results <- notifier + " " + result }
+
+// receive returns the next value from ch; the bound only keeps a broken
+// outbox from hanging the test.
+func receive(t *testing.T, ch <-chan string, what string) string {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no %s within 20s", what)
+		return ""
+	}
+}
+
 // TestOutboxLanes: a notifier that fails for good gives its deliveries up;
 // one that is slow delays nobody else; each notifier's deliveries about one
-// incident go out in the order recorded.
+// incident go out in the order recorded. The slow notifier holds its first
+// delivery until the test lets it go, so nothing depends on timing.
 func TestOutboxLanes(t *testing.T) {
 	s := openStore(t)
 	bad := &recordingProber{fail: notifiers.Permanent(errors.New("channel not found"))}
-	slow := &recordingProber{wait: 1500 * time.Millisecond}
+	gate := make(chan struct{})
+	slow := &recordingProber{gate: gate, started: make(chan string, 2)}
 	fast := &recordingProber{}
 	for _, k := range []string{"s1", "b1", "f1", "f2", "s2", "f3"} {
 		name := map[byte]string{'s': "slow", 'b': "bad", 'f': "fast"}[k[0]]
 		enqueue(t, s, k, name, "incident-"+name)
 	}
-	o := NewOutbox(s, OutboxOptions{Logger: slog.New(slog.DiscardHandler)})
+	obs := resultObserver{results: make(chan string, 64)}
+	o := NewOutbox(s, OutboxOptions{Logger: slog.New(slog.DiscardHandler), Observer: obs})
 	o.setTargets(map[string]target{"slow": alertTarget{slow}, "bad": alertTarget{bad}, "fast": alertTarget{fast}})
 	runOutbox(t, o)
-	deadline := time.Now().Add(time.Second)
-	for len(fast.keys()) < 3 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+
+	if k := receive(t, slow.started, "delivery to the slow notifier"); k != "s1" {
+		t.Fatalf("slow notifier started with %s, want s1", k)
+	}
+	// While s1 is held, every other lane finishes.
+	got := map[string]int{}
+	for range 4 {
+		got[receive(t, obs.results, "delivery outcome")]++
+	}
+	if want := map[string]int{"fast sent": 3, "bad failed": 1}; !maps.Equal(got, want) {
+		t.Errorf("outcomes while the slow notifier works = %v, want %v", got, want)
 	}
 	if got := strings.Join(fast.keys(), ","); got != "f1,f2,f3" {
-		t.Errorf("fast notifier got %q within 1s, want f1,f2,f3 in order while the slow one works", got)
+		t.Errorf("fast notifier got %q, want f1,f2,f3 in order", got)
 	}
 	if d, _, _ := s.GetDelivery("b1"); d.State != state.DeliveryFailed || !strings.Contains(d.LastError, "channel not found") {
 		t.Errorf("delivery b1 = %s %q, want failed: channel not found", d.State, d.LastError)
+	}
+	select {
+	case k := <-slow.started:
+		t.Errorf("slow notifier started %s while s1 was still on its way", k)
+	default:
+	}
+	if got := slow.keys(); len(got) != 0 {
+		t.Errorf("slow notifier finished %q before it was let go", got)
+	}
+
+	close(gate)
+	if k := receive(t, slow.started, "second delivery to the slow notifier"); k != "s2" {
+		t.Errorf("slow notifier went on with %s, want s2", k)
 	}
 	settled(t, s, "")
 	if got := strings.Join(slow.keys(), ","); got != "s1,s2" {

@@ -225,7 +225,6 @@ func (d *Daemon) reload(ctx context.Context) error {
 	}
 	if d.sched != nil {
 		d.slack() // the old notifiers' listeners and digests
-		e.takeDigests(old)
 		d.slack = e.runSlack(d.ctx)
 		sched, err := e.start(d.ctx, append(append([]string{}, added...), changed...))
 		if err != nil {

@@ -30,7 +30,8 @@ func SlackOptions(nc config.Notifier, configPath string) slack.Options {
 // its schedule, and the Socket Mode listener of its buttons.
 type slackSide struct {
 	name     string
-	digest   *slack.Digest // nil without a digest schedule
+	notifier *slack.Notifier
+	digest   bool // collect incidents and post digests on schedule
 	schedule string
 	listener *slack.Listener // nil without an app token or a store
 	loc      *time.Location  // of the digest schedule
@@ -42,7 +43,7 @@ type slackSide struct {
 func buildSlack(cfg *config.Config, nc config.Notifier, opts Options) (notifiers.Notifier, *slackSide, error) {
 	log := opts.Logger.With("notifier", nc.Name)
 	so := SlackOptions(nc, cfg.File)
-	so.APIURL, so.Logger = opts.SlackAPIURL, log
+	so.APIURL, so.Logger, so.Clock = opts.SlackAPIURL, log, engineClock{now: opts.Now}
 	if opts.Store != nil {
 		so.Threads = stateThreads{store: opts.Store, notifier: nc.Name, mem: slack.NewMemoryThreads()}
 	} else {
@@ -52,11 +53,13 @@ func buildSlack(cfg *config.Config, nc config.Notifier, opts Options) (notifiers
 	if err != nil {
 		return nil, nil, err
 	}
-	side := &slackSide{name: nc.Name, schedule: nc.Digest, loc: defaultsZone(cfg)}
+	side := &slackSide{name: nc.Name, notifier: n, schedule: nc.Digest, loc: defaultsZone(cfg)}
 	var out notifiers.Notifier = n
 	if nc.Digest != "" && opts.Store != nil { // vigil once has no schedule to flush on: it posts
-		side.digest = slack.NewDigest(n, nc.DigestOnly)
-		out = digested{Digest: side.digest, next: n}
+		side.digest = true
+		if nc.DigestOnly {
+			out = digestOnly{}
+		}
 	}
 	if nc.AppToken != "" && opts.Store != nil {
 		l, err := slack.NewListener(slack.ListenerOptions{
@@ -72,14 +75,14 @@ func buildSlack(cfg *config.Config, nc config.Notifier, opts Options) (notifiers
 	return notifiers.Chain(out, notifiers.WithTimeout(slackTimeout)), side, nil
 }
 
-// digested delivers through a Digest, and unwraps to the Slack notifier so
-// that the outbox can still ask it what was delivered.
-type digested struct {
-	*slack.Digest
-	next notifiers.Notifier
+// engineClock is the engine's clock as a Slack clock: the window in which
+// the notifier looks for its messages ends at the engine's now.
+type engineClock struct {
+	now func() time.Time
+	slack.SystemClock
 }
 
-func (d digested) Unwrap() notifiers.Notifier { return d.next }
+func (c engineClock) Now() time.Time { return c.now() }
 
 // stateThreads keeps each incident's Slack thread in the incident's Refs,
 // under the notifier's name, so that a restart updates the same message.

@@ -14,13 +14,14 @@ import (
 )
 
 // slackDaemonConfig writes a config whose only notifier is Slack, with
-// buttons, and one rule, orders, on the test table.
-func slackDaemonConfig(t *testing.T, dir string) string {
+// buttons and the extra settings given (", digest: ..."), and one rule,
+// orders, on the test table.
+func slackDaemonConfig(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
 	t.Setenv("VIGIL_TEST_SLACK_TOKEN", testBotToken)
 	t.Setenv("VIGIL_TEST_SLACK_APP_TOKEN", testAppToken)
 	cfg := "sources:\n  local: {type: duckdb, init: [\"" + testTable + "\"]}\n" +
-		"notifiers:\n  team: {type: slack, channel: '#alerts', token: '${VIGIL_TEST_SLACK_TOKEN}', app_token: '${VIGIL_TEST_SLACK_APP_TOKEN}'}\n" +
+		"notifiers:\n  team: {type: slack, channel: '#alerts', token: '${VIGIL_TEST_SLACK_TOKEN}', app_token: '${VIGIL_TEST_SLACK_APP_TOKEN}'" + strings.Join(extra, "") + "}\n" +
 		"rules: rules/\nstate: state.db\n" +
 		"defaults: {schedule: \"@hourly\", granularity: 1h, delay: 0, detect: {seasonality: daily, history: 14d}}\n"
 	writeFile(t, filepath.Join(dir, "vigil.yaml"), cfg)
@@ -101,5 +102,44 @@ func TestDaemonSlack(t *testing.T) {
 	}
 	if got := srv.TopLevel(alertsID); len(got) != 1 {
 		t.Errorf("after the restart: %d top-level messages, want still 1", len(got))
+	}
+}
+
+// TestDaemonSlackDigestRestart: a daemon whose Slack alerts go only into a
+// digest collects the incident and is stopped before the digest is due;
+// the daemon started again posts it on its schedule, once.
+func TestDaemonSlackDigestRestart(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	dir := t.TempDir()
+	statePath := filepath.Join(dir, "state.db")
+	path := slackDaemonConfig(t, dir, `, digest: "0 0 1 1 *", digest_only: true`) // not due during the test
+	d, _, stop := runSlackDaemon(t, path, statePath, srv)
+	eventually(t, "the incident collected for the digest", func() bool {
+		items, err := d.store.DigestItems("team")
+		return err == nil && len(items) == 1
+	})
+	if err := stop(); err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if got := srv.TopLevel(alertsID); len(got) != 0 {
+		t.Fatalf("digest only: %d messages before the digest, want none", len(got))
+	}
+
+	path = slackDaemonConfig(t, dir, `, digest: "@every 1s", digest_only: true`)
+	d, _, stop = runSlackDaemon(t, path, statePath, srv)
+	eventually(t, "the digest posted", func() bool { return len(srv.TopLevel(alertsID)) > 0 })
+	posted, err := d.store.DigestFlushes("team")
+	check(t, err)
+	eventually(t, "a later flush, with nothing left to post", func() bool {
+		n, err := d.store.DigestFlushes("team")
+		return err == nil && n > posted
+	})
+	if err := stop(); err != nil {
+		t.Fatalf("Run() after the restart = %v", err)
+	}
+	got := srv.TopLevel(alertsID)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "vigil digest: 1 incident") || strings.Count(got[0].Text, "• *") != 1 {
+		t.Errorf("messages after the restart %+v, want one digest listing the incident", got)
 	}
 }

@@ -12,24 +12,6 @@ import (
 // waits before it connects again.
 const listenerRetry = 10 * time.Second
 
-// takeDigests moves what the digests of old collected into the digests of
-// e's Slack notifiers of the same names, so that a reload loses no
-// incident from the next digest.
-func (e *Engine) takeDigests(old *Engine) {
-	if old == nil {
-		return
-	}
-	prev := map[string]*slackSide{}
-	for _, s := range old.slack {
-		prev[s.name] = s
-	}
-	for _, s := range e.slack {
-		if p := prev[s.name]; p != nil && p.digest != nil && s.digest != nil {
-			s.digest.Take(p.digest)
-		}
-	}
-}
-
 // runSlack starts what runs beside the engine's Slack notifiers: each
 // button listener, and each digest flushed on its schedule. The returned
 // function stops them and waits until they have stopped.
@@ -55,12 +37,15 @@ func (e *Engine) runSlack(ctx context.Context) (stop func()) {
 				}
 			})
 		}
-		if s.digest != nil {
+		if s.digest {
 			c := cron.New(cron.WithLocation(s.loc))
 			_, err := c.AddFunc(s.schedule, func() {
-				if err := s.digest.Flush(ctx, e.now()); err != nil {
-					log.Error("slack digest not posted; its incidents wait for the next one", "err", err)
+				n, err := e.flushDigest(s.name, e.now())
+				if err != nil {
+					log.Error("slack digest not flushed; its incidents wait for the next one", "err", err)
+					return
 				}
+				log.Debug("slack digest flushed", "channels", n)
 			})
 			if err != nil { // config.Load checked the schedule
 				log.Error("slack digest schedule", "schedule", s.schedule, "err", err)

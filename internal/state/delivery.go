@@ -28,6 +28,7 @@ const (
 	EventRenotify  Event = "renotify"  // still firing, reminded
 	EventFailing   Event = "failing"   // a rule keeps failing
 	EventRecovered Event = "recovered" // the failing rule runs again
+	EventDigest    Event = "digest"    // a digest of the incidents since the last one
 )
 
 // Delivery is one message to one notifier, recorded in the outbox before it

@@ -38,6 +38,8 @@
 //	deliveries_by_incident  incident \0 key → (empty)       Deliveries of an incident
 //	deliveries_done         time(sent or failed) \0 key → (empty)  Prune
 //	feedback                rule \0 time(Start) \0 incident \0 series → Feedback
+//	digests                 notifier → when it last flushed, how many times
+//	digest_items            notifier \0 channel \0 incident → DigestItem   collected for the next digest
 //
 // Times are stored as RFC 3339 with their UTC offset. They come back as the
 // same instants in a fixed zone, not the rule's time.Location: compare them
@@ -54,6 +56,12 @@
 // notifier accepting a message and MarkSent can repeat it, and Enqueue's
 // idempotent keys make sure that the repetition is the same message, not a
 // new one.
+//
+// A Slack digest goes the same way. What it collects is recorded with the
+// deliveries of the incident change (CollectDigest), and its flush takes
+// the collection out and enqueues the digest's delivery in one Update
+// (FlushDigest, Enqueue): a restart finds every incident either still
+// collected or in a pending digest, never in neither or both.
 //
 // # Schema versions
 //

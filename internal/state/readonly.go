@@ -41,8 +41,8 @@ func OpenReadOnly(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// checkReadable makes sure the file is whole and of the schema this vigil
-// reads, which a read-only store cannot migrate to.
+// checkReadable makes sure the file is whole and of a schema this vigil
+// reads; a read-only store cannot migrate it, so an older one is read as it is.
 func (s *Store) checkReadable() error {
 	if err := verify(s.db, s.path); err != nil {
 		return err
@@ -58,8 +58,10 @@ func (s *Store) checkReadable() error {
 		return err
 	case found > latest:
 		return &NewerSchemaError{Path: s.path, Found: found, Latest: latest}
-	case found < latest:
-		return fmt.Errorf("state file %s has schema version %d, older than this vigil's %d: start the daemon of this version once to upgrade it, then read it", s.path, found, latest)
+	case found < 1:
+		return fmt.Errorf("state file %s holds no vigil state yet (schema version %d)", s.path, found)
 	}
-	return s.checkBuckets()
+	// An older file is read as it is: the records read here (incidents and
+	// feedback) have been in every version.
+	return s.checkBuckets(found)
 }

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -20,6 +21,8 @@ var (
 	bDeliveryByInc  = []byte("deliveries_by_incident")
 	bDeliveriesDone = []byte("deliveries_done")
 	bFeedback       = []byte("feedback")
+	bDigests        = []byte("digests")
+	bDigestItems    = []byte("digest_items")
 )
 
 // Keys in the meta bucket.
@@ -41,14 +44,30 @@ type migration struct {
 // version. Append, never edit: files in the field were made by the old ones.
 var migrations = []migration{
 	{1, "create the buckets", createV1},
+	{2, "add the Slack digest buckets", createV2},
 }
 
-// buckets are the buckets of the current schema.
-var buckets = [][]byte{bMeta, bIncidents, bIncidentRule, bOpenIncidents, bResolved,
+// bucketsV1 are the buckets of schema version 1, as migration 1 made them.
+var bucketsV1 = [][]byte{bMeta, bIncidents, bIncidentRule, bOpenIncidents, bResolved,
 	bRules, bDeliveries, bQueue, bDeliveryByInc, bDeliveriesDone, bFeedback}
 
-func createV1(tx *bolt.Tx) error {
-	for _, name := range buckets {
+// bucketsV2 are the buckets version 2 added: what digests collected.
+var bucketsV2 = [][]byte{bDigests, bDigestItems}
+
+// bucketsAt are the buckets of schema version v.
+func bucketsAt(v int) [][]byte {
+	if v < 2 {
+		return bucketsV1
+	}
+	return slices.Concat(bucketsV1, bucketsV2)
+}
+
+func createV1(tx *bolt.Tx) error { return createBuckets(tx, bucketsV1) }
+
+func createV2(tx *bolt.Tx) error { return createBuckets(tx, bucketsV2) }
+
+func createBuckets(tx *bolt.Tx, names [][]byte) error {
+	for _, name := range names {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
@@ -75,7 +94,7 @@ func (s *Store) migrate(migs []migration) error {
 	case from > latest:
 		return &NewerSchemaError{Path: s.path, Found: from, Latest: latest}
 	case from == latest:
-		return s.checkBuckets()
+		return s.checkBuckets(latest)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		for _, m := range migs[from:] {
@@ -96,14 +115,14 @@ func (s *Store) migrate(migs []migration) error {
 		return err
 	}
 	s.log.Info("state file schema upgraded", "path", s.path, "from", from, "to", latest)
-	return s.checkBuckets()
+	return s.checkBuckets(latest)
 }
 
-// checkBuckets makes sure every bucket of the schema exists, so that a
-// missing one is reported at start and not on some later write.
-func (s *Store) checkBuckets() error {
+// checkBuckets makes sure every bucket of schema version v exists, so
+// that a missing one is reported at start and not on some later write.
+func (s *Store) checkBuckets(v int) error {
 	return s.db.View(func(tx *bolt.Tx) error {
-		for _, name := range buckets {
+		for _, name := range bucketsAt(v) {
 			if tx.Bucket(name) == nil {
 				return &CorruptError{Path: s.path, Reason: fmt.Sprintf("its bucket %s is missing", name)}
 			}

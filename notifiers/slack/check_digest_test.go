@@ -49,31 +49,52 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// items collects alerts as the engine does: one item per incident.
+func items(alerts ...notifiers.Alert) []DigestItem {
+	var out []DigestItem
+	byID := map[string]int{}
+	for _, a := range alerts {
+		i, ok := byID[a.ID]
+		if !ok {
+			i = len(out)
+			byID[a.ID] = i
+			out = append(out, DigestItem{})
+		}
+		out[i].Add(a)
+	}
+	return out
+}
+
 func TestDigest(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name      string
-		quiet     bool
+		quiet     bool // the alerts were not posted on their own
 		alerts    []notifiers.Alert
-		wantTop   int // top-level messages in #alerts after the flush
+		wantTop   int // top-level messages in #alerts after the digest
 		wantLines []string
 		wantLinks int
 	}{
 		{"summary with thread links", false, []notifiers.Alert{dropAlert(), riseAlert(), later(), resolvedAlert()}, 3,
 			[]string{"vigil digest: 2 incidents", "Revenue up 84% at 14:00 UTC* — Critical, still firing", "Completed orders at 14:00 UTC* — Critical, resolved"}, 2},
 		{"quiet digest is the only message", true, []notifiers.Alert{riseAlert()}, 1, []string{"vigil digest: 1 incident"}, 0},
+		{"an incident without a score comes last", true, []notifiers.Alert{freshnessAlert(), riseAlert()}, 1,
+			[]string{"vigil digest: 2 incidents", "Revenue up 84% at 14:00 UTC* — Critical, still firing\\n• *Completed orders: no data for 3 hours"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, nil)
-			d := NewDigest(f.n, tt.quiet)
 			for _, a := range tt.alerts {
-				if _, err := d.Notify(ctx, a); err != nil {
+				if tt.quiet {
+					break
+				}
+				if _, err := f.n.Notify(ctx, a); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if err := d.Flush(ctx, t0.Add(24*time.Hour)); err != nil {
-				t.Fatalf("Flush = %v", err)
+			d := Digest{Key: "digest:team/#alerts|digest|1|team", Channel: "#alerts", Since: t0, Until: t0.Add(24 * time.Hour), Items: items(tt.alerts...)}
+			if _, err := f.n.PostDigest(ctx, d); err != nil {
+				t.Fatalf("PostDigest = %v", err)
 			}
 			top := f.srv.TopLevel(alertsID)
 			if len(top) != tt.wantTop {
@@ -88,52 +109,54 @@ func TestDigest(t *testing.T) {
 			if got := strings.Count(digest.Blocks, "https://vigil-test.slack.com/archives/"+alertsID+"/p"); got != tt.wantLinks {
 				t.Errorf("digest links %d threads, want %d", got, tt.wantLinks)
 			}
-			if err := d.Flush(ctx, t0.Add(48*time.Hour)); err != nil || len(f.srv.TopLevel(alertsID)) != tt.wantTop {
-				t.Errorf("an empty period posted a digest (err %v)", err)
+			if !strings.Contains(digest.Metadata, d.Key) {
+				t.Errorf("digest metadata %s, want its key %s", digest.Metadata, d.Key)
+			}
+			for key, want := range map[string]bool{d.Key: true, "digest:team/#alerts|digest|2|team": false} {
+				if got, err := f.n.DigestPosted(ctx, "#alerts", key); err != nil || got != want {
+					t.Errorf("DigestPosted(%s) = %v, %v; want %v", key, got, err, want)
+				}
 			}
 			f.noRejections(t)
 		})
 	}
 }
 
-func TestDigestKeepsWhatFailed(t *testing.T) {
-	f := newFixture(t, nil)
-	d := NewDigest(f.n, true)
+// TestDigestNotPosted: an empty digest posts nothing; a failed post says
+// whether trying again may help, and hides the token.
+func TestDigestNotPosted(t *testing.T) {
 	ctx := context.Background()
-	if _, err := d.Notify(ctx, riseAlert()); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name      string
+		items     []DigestItem
+		fault     string
+		wantErr   string
+		wantRetry bool
+	}{
+		{"empty", nil, "", "", false},
+		{"channel gone", items(riseAlert()), "channel_not_found", "channel_not_found", false},
+		{"Slack down", items(riseAlert()), "service_unavailable", "service_unavailable", true},
 	}
-	f.srv.Fail("chat.postMessage", slacktestFault("channel_not_found"))
-	if err := d.Flush(ctx, t0); err == nil {
-		t.Fatal("Flush = nil, want the post's error")
-	}
-	if err := d.Flush(ctx, t0.Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if top := f.srv.TopLevel(alertsID); len(top) != 1 || !strings.Contains(top[0].Text, "1 incident") {
-		t.Errorf("the incident was not carried to the next digest: %d messages", len(top))
-	}
-}
-
-// TestDigestTake: a digest built by a reload takes over what the old one
-// collected, and the old one is left empty.
-func TestDigestTake(t *testing.T) {
-	ctx := context.Background()
-	f := newFixture(t, nil)
-	old := NewDigest(f.n, true)
-	if _, err := old.Notify(ctx, riseAlert()); err != nil {
-		t.Fatal(err)
-	}
-	cur := NewDigest(f.n, true)
-	cur.Take(old)
-	if err := old.Flush(ctx, t0.Add(24*time.Hour)); err != nil || len(f.srv.TopLevel(alertsID)) != 0 {
-		t.Fatalf("the old digest still posted (err %v)", err)
-	}
-	if err := cur.Flush(ctx, t0.Add(24*time.Hour)); err != nil {
-		t.Fatalf("Flush = %v", err)
-	}
-	top := f.srv.TopLevel(alertsID)
-	if len(top) != 1 || !strings.Contains(top[0].Blocks, "vigil digest: 1 incident") {
-		t.Errorf("digests %+v, want one listing the incident", top)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			for range 4 { // every attempt of the call
+				if tt.fault != "" {
+					f.srv.Fail("chat.postMessage", slacktestFault(tt.fault))
+				}
+			}
+			retry, err := f.n.PostDigest(ctx, Digest{Key: "k", Channel: "#alerts", Until: t0, Items: tt.items})
+			switch {
+			case tt.wantErr == "" && err != nil, tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("PostDigest = %v, want %q", err, tt.wantErr)
+			case retry != tt.wantRetry:
+				t.Errorf("PostDigest retry = %v, want %v", retry, tt.wantRetry)
+			case err != nil && strings.Contains(err.Error(), testToken):
+				t.Errorf("PostDigest shows the token: %v", err)
+			}
+			if top := f.srv.TopLevel(alertsID); len(top) != 0 {
+				t.Errorf("%d messages posted, want none", len(top))
+			}
+		})
 	}
 }

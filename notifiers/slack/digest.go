@@ -1,12 +1,12 @@
 package slack
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"sort"
+	"math"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -17,176 +17,133 @@ import (
 // digestLines is how many incidents a digest lists by name per channel.
 const digestLines = 15
 
-// Digest collects alerts and, on Flush, posts one summary per channel of
-// the period's incidents: how many, the worst ones first, each with a link
-// to its thread. It implements notifiers.Notifier: each alert is also
-// delivered through the wrapped Notifier (so that incidents keep their
-// threads) unless Quiet is set.
-type Digest struct {
-	n     *Notifier
-	quiet bool
+// digestEventType is the metadata event type of a digest message.
+const digestEventType = "vigil_digest"
 
-	mu        sync.Mutex
-	since     time.Time
-	incidents map[string]map[string]*digested // channel → incident ID → latest
+// DigestItem is one incident as a digest lists it: its latest alert, the
+// time of its first, the worst score seen and whether it resolved. The
+// engine keeps the items of the next digest in its state store, so that
+// a restart loses none.
+type DigestItem struct {
+	Alert    notifiers.Alert
+	First    time.Time
+	Worst    float64 // highest score seen; NaN when none had one
+	Resolved bool
 }
 
-// digested is what a digest remembers of one incident.
-type digested struct {
-	alert    notifiers.Alert
-	first    time.Time
-	worst    float64 // highest score seen
-	resolved bool
-}
-
-// NewDigest returns a Digest over n. When quiet, alerts are only collected
-// and the digest is the one message people get.
-func NewDigest(n *Notifier, quiet bool) *Digest {
-	return &Digest{n: n, quiet: quiet, incidents: map[string]map[string]*digested{}}
-}
-
-// Notify records the alert for the next digest and, unless the digest is
-// quiet, delivers it.
-func (d *Digest) Notify(ctx context.Context, a notifiers.Alert) (bool, error) {
-	ch, err := d.n.route(a)
-	if err != nil {
-		return false, err
+// Add records a, the incident's latest alert. On the zero DigestItem it
+// records the first.
+func (it *DigestItem) Add(a notifiers.Alert) {
+	if it.Alert.ID == "" {
+		it.First, it.Worst = a.Time, a.Score
 	}
-	d.record(ch, a)
-	if d.quiet {
+	it.Alert, it.Resolved = a, a.State == notifiers.Resolved
+	if finite(a.Score) && (a.Score > it.Worst || !finite(it.Worst)) {
+		it.Worst = a.Score
+	}
+}
+
+// Digest is one summary to post in one channel: how many incidents the
+// period from Since (zero: none known) to Until had, the worst first, each
+// with a link to its thread.
+type Digest struct {
+	// Key identifies the post, as a delivery key does an alert: the
+	// message carries it, so DigestPosted can tell that a post whose
+	// record a crash lost was made.
+	Key     string
+	Channel string
+	Since   time.Time
+	Until   time.Time
+	Items   []DigestItem
+}
+
+// DigestChannel returns the channel the digest lists a's incident in: the
+// one its alerts go to.
+func (n *Notifier) DigestChannel(a notifiers.Alert) (string, error) {
+	ch, err := n.route(a)
+	return ch, n.redact(err)
+}
+
+// PostDigest posts d. retry says whether a failure may pass when tried
+// again later. An empty digest posts nothing.
+func (n *Notifier) PostDigest(ctx context.Context, d Digest) (bool, error) {
+	if len(d.Items) == 0 {
 		return false, nil
 	}
-	return d.n.Notify(ctx, a)
+	err := n.postDigest(ctx, d)
+	if err != nil {
+		err = n.redact(fmt.Errorf("slack: digest for %s: %w", d.Channel, err))
+	}
+	return Retryable(err), err
 }
 
-func (d *Digest) record(ch string, a notifiers.Alert) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	byID := d.incidents[ch]
-	if byID == nil {
-		byID = map[string]*digested{}
-		d.incidents[ch] = byID
+// DigestPosted reports whether the digest of key is in channel within the
+// look-back window.
+func (n *Notifier) DigestPosted(ctx context.Context, channel, key string) (bool, error) {
+	id, err := n.channels.resolve(ctx, channel)
+	if err != nil {
+		return false, n.redact(err)
 	}
-	it := byID[a.ID]
-	if it == nil {
-		it = &digested{first: a.Time, worst: a.Score}
-		byID[a.ID] = it
-	}
-	it.alert, it.resolved = a, a.State == notifiers.Resolved
-	if finite(a.Score) && (a.Score > it.worst || !finite(it.worst)) {
-		it.worst = a.Score
-	}
+	want := metaValue(key)
+	p, err := n.scanType(ctx, id, digestEventType, func(md slackgo.SlackMetadata) bool {
+		return payloadString(md, "delivery_key") == want
+	})
+	return p != nil, n.redact(err)
 }
 
-// Flush posts the digest of every channel with incidents since the last
-// flush, and forgets them. A channel whose post fails keeps its incidents
-// for the next flush.
-func (d *Digest) Flush(ctx context.Context, now time.Time) error {
-	d.mu.Lock()
-	pending, since := d.incidents, d.since
-	d.incidents, d.since = map[string]map[string]*digested{}, now
-	d.mu.Unlock()
-	var errs []error
-	for _, ch := range sortedChannels(pending) {
-		if err := d.post(ctx, ch, pending[ch], since, now); err != nil {
-			errs = append(errs, fmt.Errorf("digest for %s: %w", ch, err))
-			d.restore(ch, pending[ch])
-		}
-	}
-	return d.n.redact(errors.Join(errs...))
-}
-
-// Take moves what old collected since its last flush into d, so that a
-// config reload, which builds new notifiers, loses no incident from the
-// next digest. Incidents d already holds win.
-func (d *Digest) Take(old *Digest) {
-	if old == nil || old == d {
-		return
-	}
-	old.mu.Lock()
-	pending, since := old.incidents, old.since
-	old.incidents = map[string]map[string]*digested{}
-	old.mu.Unlock()
-	for _, ch := range sortedChannels(pending) {
-		d.restore(ch, pending[ch])
-	}
-	d.mu.Lock()
-	if d.since.IsZero() || (!since.IsZero() && since.Before(d.since)) {
-		d.since = since
-	}
-	d.mu.Unlock()
-}
-
-func (d *Digest) restore(ch string, items map[string]*digested) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for id, it := range items {
-		if d.incidents[ch] == nil {
-			d.incidents[ch] = map[string]*digested{}
-		}
-		if _, newer := d.incidents[ch][id]; !newer {
-			d.incidents[ch][id] = it
-		}
-	}
-}
-
-func sortedChannels(m map[string]map[string]*digested) []string {
-	chs := make([]string, 0, len(m))
-	for ch := range m {
-		chs = append(chs, ch)
-	}
-	sort.Strings(chs)
-	return chs
-}
-
-func (d *Digest) post(ctx context.Context, ch string, items map[string]*digested, since, now time.Time) error {
-	id, err := d.n.channels.resolve(ctx, ch)
+func (n *Notifier) postDigest(ctx context.Context, d Digest) error {
+	id, err := n.channels.resolve(ctx, d.Channel)
 	if err != nil {
 		return err
 	}
-	list := make([]*digested, 0, len(items))
-	for _, it := range items {
-		list = append(list, it)
-	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].worst != list[j].worst {
-			return list[i].worst > list[j].worst
+	list := slices.Clone(d.Items)
+	slices.SortStableFunc(list, func(x, y DigestItem) int { // worst first
+		if c := cmp.Compare(orderScore(y.Worst), orderScore(x.Worst)); c != 0 {
+			return c
 		}
-		return list[i].alert.ID < list[j].alert.ID
+		return cmp.Compare(x.Alert.ID, y.Alert.ID)
 	})
-	team := d.n.teamURL(ctx)
+	team := n.teamURL(ctx)
 	lines := make([]string, 0, min(len(list), digestLines))
 	for _, it := range list[:min(len(list), digestLines)] {
-		lines = append(lines, d.line(ctx, id, team, it))
+		lines = append(lines, n.digestLine(ctx, id, team, it))
 	}
-	_, err = d.n.post(ctx, id, "", digestMessage(len(list), lines, since, now))
+	_, err = n.post(ctx, id, "", digestMessage(d.Key, len(list), lines, d.Since, d.Until))
 	return err
 }
 
-// line is "• *Orders down 27% at 14:00 UTC* — Major, resolved · <link|thread>".
-func (d *Digest) line(ctx context.Context, channel, team string, it *digested) string {
-	a := it.alert
+// orderScore ranks an item without a score (NaN) last.
+func orderScore(x float64) float64 {
+	if math.IsNaN(x) {
+		return math.Inf(-1)
+	}
+	return x
+}
+
+// digestLine is "• *Orders down 27% at 14:00 UTC* — Major, resolved · <link|thread>".
+func (n *Notifier) digestLine(ctx context.Context, channel, team string, it DigestItem) string {
+	a := it.Alert
 	first := a
 	first.State = notifiers.Firing
 	head := headline(first)
 	if a.State == notifiers.Resolved {
-		head = title(a.Rule, a.Description) + " " + at(it.first, a.Granularity, a.Location)
+		head = title(a.Rule, a.Description) + " " + at(it.First, a.Granularity, a.Location)
 	}
-	s := "• *" + esc(head) + "* — " + SeverityOf(it.worst).Label()
-	if it.resolved {
+	s := "• *" + esc(head) + "* — " + SeverityOf(it.Worst).Label()
+	if it.Resolved {
 		s += ", resolved"
 	} else {
 		s += ", still firing"
 	}
-	if ts, ok, err := d.n.threads.Thread(ctx, a.ID, channel); err == nil && ok && team != "" {
+	if ts, ok, err := n.threads.Thread(ctx, a.ID, channel); err == nil && ok && team != "" {
 		s += " · <" + permalink(team, channel, ts) + "|thread>"
 	}
 	return s
 }
 
 // digestMessage lays out the digest: a header with the count and period,
-// the lines in sections within Slack's limits.
-func digestMessage(count int, lines []string, since, now time.Time) Message {
+// the lines in sections within Slack's limits, and metadata with its key.
+func digestMessage(key string, count int, lines []string, since, now time.Time) Message {
 	noun := "incidents"
 	if count == 1 {
 		noun = "incident"
@@ -221,7 +178,8 @@ func digestMessage(count int, lines []string, since, now time.Time) Message {
 	text := head + " " + period + "\n" + strings.Join(lines, "\n")
 	return Message{
 		Text: truncate(text, maxFallbackText), Blocks: fitBlocks(blocks),
-		Metadata: slackgo.SlackMetadata{EventType: "vigil_digest", EventPayload: map[string]any{"count": count, "until": now.UTC().Format(time.RFC3339)}},
+		Metadata: slackgo.SlackMetadata{EventType: digestEventType, EventPayload: map[string]any{
+			"count": count, "until": now.UTC().Format(time.RFC3339), "delivery_key": metaValue(key)}},
 	}
 }
 

@@ -9,8 +9,9 @@
 // and the delivery, so that after a crash between posting and recording a
 // message the notifier finds it again instead of posting twice.
 //
-// Buttons are handled over Socket Mode by a Listener; a Digest posts one
-// summary per channel on a schedule.
+// Buttons are handled over Socket Mode by a Listener. PostDigest posts a
+// summary of many incidents in one channel; the engine collects them and
+// posts the digests on the notifier's schedule.
 package slack
 
 import (
@@ -43,7 +44,7 @@ type Options struct {
 	// Chart is native (default), image or none.
 	Chart ChartMode
 	// Digest is the cron schedule of the digest, empty for none; the
-	// engine reads it and calls Digest.Flush on it.
+	// engine reads it, collects the incidents and calls PostDigest.
 	Digest string
 	// ConfigPath is the config file named in the reproduce command.
 	ConfigPath string
@@ -196,8 +197,8 @@ func validate(o Options) error {
 	return errors.Join(errs...)
 }
 
-// DigestSchedule is the cron schedule on which the engine flushes the
-// notifier's Digest, empty when it has none.
+// DigestSchedule is the cron schedule on which the engine posts the
+// notifier's digests, empty when it has none.
 func (n *Notifier) DigestSchedule() string { return n.opts.Digest }
 
 // route picks the alert's channel: the rule's own, else its severity's,

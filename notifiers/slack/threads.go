@@ -71,6 +71,11 @@ func (n *Notifier) findIncident(ctx context.Context, channel, incidentID string)
 // scan reads the channel's history within the look-back window, newest
 // first, for a vigil message whose metadata matches.
 func (n *Notifier) scan(ctx context.Context, channel string, match func(slackgo.SlackMetadata) bool) (*posted, error) {
+	return n.scanType(ctx, channel, eventType, match)
+}
+
+// scanType is scan for messages of the metadata event type evType.
+func (n *Notifier) scanType(ctx context.Context, channel, evType string, match func(slackgo.SlackMetadata) bool) (*posted, error) {
 	params := &slackgo.GetConversationHistoryParameters{
 		ChannelID: channel, Limit: 200, IncludeAllMetadata: true,
 		Oldest: slackTS(n.clock.Now().Add(-n.lookBack)),
@@ -86,7 +91,7 @@ func (n *Notifier) scan(ctx context.Context, channel string, match func(slackgo.
 			return nil, fmt.Errorf("search %s for the incident's message: %w", channel, err)
 		}
 		for _, m := range resp.Messages {
-			if p := matching(m.Msg, match); p != nil {
+			if p := matching(m.Msg, evType, match); p != nil {
 				return p, nil
 			}
 		}
@@ -98,8 +103,8 @@ func (n *Notifier) scan(ctx context.Context, channel string, match func(slackgo.
 	return nil, nil
 }
 
-func matching(m slackgo.Msg, match func(slackgo.SlackMetadata) bool) *posted {
-	if m.Metadata.EventType != eventType || !match(m.Metadata) {
+func matching(m slackgo.Msg, evType string, match func(slackgo.SlackMetadata) bool) *posted {
+	if m.Metadata.EventType != evType || !match(m.Metadata) {
 		return nil
 	}
 	return &posted{ts: m.Timestamp, key: payloadString(m.Metadata, "delivery_key"), state: payloadString(m.Metadata, "state")}
