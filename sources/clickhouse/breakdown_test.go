@@ -172,7 +172,7 @@ func inlineArgs(text string, args []any) string {
 	for i, p := range parts {
 		b.WriteString(p)
 		if i < len(args) {
-			b.WriteString(inline(args[i]))
+			b.WriteString(dialect.Inline(args[i]))
 		}
 	}
 	return b.String()

@@ -20,8 +20,8 @@ const goldenTable = "events"
 // execSQL returns the SQL that Query sends for q, with its arguments.
 func execSQL(t *testing.T, q sources.Query) (string, []any) {
 	t.Helper()
-	var args []any
-	text, err := build(q, func(tm time.Time) string { args = append(args, tm); return "?" })
+	var args sources.Args
+	text, err := dialect.BuildQuery(q, args.Bind)
 	if err != nil {
 		t.Fatalf("build(%s): %v", q.Rule, err)
 	}
