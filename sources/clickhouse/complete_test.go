@@ -11,38 +11,6 @@ import (
 	"vigil/sources/sourcestest"
 )
 
-func TestArrivalGolden(t *testing.T) {
-	banned := []string{"toStartOfInterval", "WITH FILL", "DateTime64", "toDateTime64", "FILTER (WHERE"}
-	for _, c := range sourcestest.ArrivalCases(goldenTable) {
-		t.Run(c.Name, func(t *testing.T) {
-			text, args := execSQL(t, c.Query)
-			golden(t, c.Name, text)
-			if n := strings.Count(text, "?"); n != len(args) || n != 4 {
-				t.Errorf("SQL of %s has %d placeholders and %d arguments, want 4 of each", c.Name, n, len(args))
-			}
-			if !args[0].(time.Time).Equal(c.Query.Now) || !args[2].(time.Time).Equal(c.Query.From) {
-				t.Errorf("arguments %v, want now twice, then from and to", args)
-			}
-			for _, b := range banned {
-				if strings.Contains(text, b) {
-					t.Errorf("SQL of %s uses %s, which ClickHouse 18.16 lacks", c.Name, b)
-				}
-			}
-			rendered, err := (&Source{}).Render(c.Query)
-			if err != nil {
-				t.Fatalf("Render: %v", err)
-			}
-			inlined := text
-			for _, a := range args {
-				inlined = strings.Replace(inlined, "?", literal(a.(time.Time)), 1)
-			}
-			if rendered != inlined {
-				t.Errorf("Render(%s) is not the query with its bounds inlined:\n%s\nwant:\n%s", c.Name, rendered, inlined)
-			}
-		})
-	}
-}
-
 // loadArrivals opens the test server and loads sourcestest.ArrivalData
 // into a table of its own, with a Nullable arrival column, dropped when the
 // test ends.

@@ -9,32 +9,6 @@ import (
 	"vigil/sources/sourcestest"
 )
 
-func TestArrivalGolden(t *testing.T) {
-	for _, c := range sourcestest.ArrivalCases(goldenTable) {
-		t.Run(c.Name, func(t *testing.T) {
-			text, args := execSQL(t, c.Query)
-			golden(t, c.Name, text)
-			if n := strings.Count(text, "?"); n != len(args) || n != 4 {
-				t.Errorf("SQL of %s has %d placeholders and %d arguments, want 4 of each", c.Name, n, len(args))
-			}
-			if !args[0].(time.Time).Equal(c.Query.Now) || !args[2].(time.Time).Equal(c.Query.From) {
-				t.Errorf("arguments %v, want now twice, then from and to", args)
-			}
-			rendered, err := (&Source{}).Render(c.Query)
-			if err != nil {
-				t.Fatalf("Render: %v", err)
-			}
-			inlined := text
-			for _, a := range args {
-				inlined = strings.Replace(inlined, "?", literal(a.(time.Time)), 1)
-			}
-			if rendered != inlined {
-				t.Errorf("Render(%s) is not the query with its bounds inlined:\n%s\nwant:\n%s", c.Name, rendered, inlined)
-			}
-		})
-	}
-}
-
 // openArrivals returns a source holding sourcestest.ArrivalData as table
 // arrivals (TIMESTAMP) and view arrivals_tz (TIMESTAMPTZ).
 func openArrivals(t *testing.T) *Source {
