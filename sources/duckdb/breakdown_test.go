@@ -2,13 +2,10 @@ package duckdb
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
-	"vigil/detector/explain"
 	"vigil/sources"
 	"vigil/sources/sourcestest"
 )
@@ -28,103 +25,14 @@ func openCube(t testing.TB, c *sourcestest.Cube) *Source {
 	return s
 }
 
-// TestBreakdownCases checks every request against the cells computed in Go,
-// for a plain metric and a ratio, over values that need escaping.
-func TestBreakdownCases(t *testing.T) {
-	for _, ratio := range []bool{false, true} {
-		c := sourcestest.TrickyCube(ratio)
-		s := openCube(t, c)
-		for _, bc := range sourcestest.BreakdownCases(c) {
-			t.Run(c.Name+"/"+bc.Name, func(t *testing.T) {
-				want, err := c.WantCells(bc.Request)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := s.Breakdown(context.Background(), c.Query(c.Name), bc.Request)
-				if err != nil {
-					t.Fatalf("Breakdown: %v", err)
-				}
-				if len(want) == 0 {
-					t.Fatal("the reference has no cells; the case tests nothing")
-				}
-				if d := sourcestest.DiffCells(got, want); d != "" {
-					t.Errorf("Breakdown(%s) differs from the reference:\n%s", bc.Name, d)
-				}
-			})
-		}
-	}
+// cubes loads each cube into a source of its own.
+var cubes sourcestest.CubeLoader = func(t testing.TB, c *sourcestest.Cube) (sources.Breakdowner, string) {
+	return openCube(t, c), c.Name
 }
 
-// TestExplainCubes explains each scenario through the real Breakdown.
-func TestExplainCubes(t *testing.T) {
-	for _, c := range sourcestest.ExplainCubes() {
-		t.Run(c.Name, func(t *testing.T) {
-			s := openCube(t, c)
-			e, err := explain.Explain(context.Background(), sources.Fetcher(s, c.Query(c.Name)), c.Input(), c.Opts)
-			if err != nil {
-				t.Fatalf("Explain: %v", err)
-			}
-			c.Check(t, e)
-		})
-	}
-}
-
-func TestBreakdownErrors(t *testing.T) {
-	c := sourcestest.TrickyCube(false)
-	s := openCube(t, c)
-	base := c.Query(c.Name)
-	good := sourcestest.BreakdownCases(c)[0].Request
-	tests := []struct {
-		name string
-		q    func(*sources.Query)
-		req  func(*explain.Request)
-		want []string
-	}{
-		{"raw sql", func(q *sources.Query) { q.Value, q.SQL = "", "SELECT 1 WHERE {{from}} < {{to}}" }, nil, []string{`rule "tricky"`, "sql cannot be broken down"}},
-		{"missing column", nil, func(r *explain.Request) { r.Groups = [][]string{{"colour"}} }, []string{`rule "tricky"`, "colour"}},
-		{"missing table", func(q *sources.Query) { q.Table = "nope" }, nil, []string{`rule "tricky"`, "nope"}},
-		{"no groups", nil, func(r *explain.Request) { r.Groups = nil }, []string{"no groups"}},
-		{"dimension twice", nil, func(r *explain.Request) { r.Groups = [][]string{{"country", "country"}} }, []string{`"country" twice`}},
-		{"empty dimension", nil, func(r *explain.Request) { r.Groups = [][]string{{" "}} }, []string{"empty name"}},
-		{"no baseline", nil, func(r *explain.Request) { r.Baseline = nil }, []string{"no baseline"}},
-		{"overlap", nil, func(r *explain.Request) {
-			r.Baseline = append(r.Baseline, explain.Range{From: r.Current.From.Add(-time.Minute), To: r.Current.From.Add(time.Minute)})
-		}, []string{"overlap"}},
-		{"empty range", nil, func(r *explain.Request) { r.Current.To = r.Current.From }, []string{"empty range"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			q, req := base, good
-			req.Groups = [][]string{{"country"}}
-			if tt.q != nil {
-				tt.q(&q)
-			}
-			if tt.req != nil {
-				tt.req(&req)
-			}
-			_, err := s.Breakdown(context.Background(), q, req)
-			if err == nil {
-				t.Fatalf("Breakdown(%s) = nil error, want one mentioning %q", tt.name, tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Breakdown(%s) error %q lacks %q", tt.name, err, w)
-				}
-			}
-		})
-	}
-}
-
-func TestBreakdownCancelled(t *testing.T) {
-	c := sourcestest.TrickyCube(false)
-	s := openCube(t, c)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := s.Breakdown(ctx, c.Query(c.Name), sourcestest.BreakdownCases(c)[0].Request)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Breakdown(cancelled) = %v, want context.Canceled", err)
-	}
-}
+func TestBreakdownCases(t *testing.T)  { cubes.TestBreakdownCases(t) }
+func TestExplainCubes(t *testing.T)    { cubes.TestExplainCubes(t) }
+func TestBreakdownErrors(t *testing.T) { cubes.TestBreakdownErrors(t) }
 
 // TestBreakdownZonedColumn reads the cube through a view whose time column
 // is TIMESTAMPTZ: the buckets must select the same rows.
@@ -135,18 +43,7 @@ func TestBreakdownZonedColumn(t *testing.T) {
 	if _, err := s.DB().ExecContext(context.Background(), view); err != nil {
 		t.Fatal(err)
 	}
-	bc := sourcestest.BreakdownCases(c)[0]
-	want, err := c.WantCells(bc.Request)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Breakdown(context.Background(), c.Query("tricky_tz"), bc.Request)
-	if err != nil {
-		t.Fatalf("Breakdown: %v", err)
-	}
-	if d := sourcestest.DiffCells(got, want); d != "" {
-		t.Errorf("Breakdown over TIMESTAMPTZ differs from the reference:\n%s", d)
-	}
+	sourcestest.CheckBreakdown(t, s, c, "tricky_tz", sourcestest.BreakdownCases(c)[0].Request)
 }
 
 // FuzzKeepValue keeps one arbitrary value (and one real one) of country:
