@@ -28,10 +28,8 @@ func (s *Source) Breakdown(ctx context.Context, q sources.Query, req explain.Req
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := s.withTimeout(ctx)
+	ctx, qctx, cancel := s.queryContext(ctx)
 	defer cancel()
-	qctx, qcancel := s.queryContext(ctx)
-	defer qcancel()
 	rows, err := s.fetchBreakdown(qctx, p, text, args)
 	var cells []explain.Cell
 	if err == nil {
@@ -53,12 +51,6 @@ func (s *Source) RenderBreakdown(q sources.Query, req explain.Request) (string, 
 	}
 	return buildBreakdown(p, dialect.Inline)
 }
-
-var escaper = strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\x00", `\0`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-
-// stringLiteral writes s as a ClickHouse string literal, every character
-// that could end or bend it escaped.
-func stringLiteral(s string) string { return "'" + escaper.Replace(s) + "'" }
 
 // buildBreakdown writes the breakdown query of p; bind writes each bound
 // value (a time.Time or a string) and returns its text.
@@ -111,11 +103,6 @@ func writeSet(b *strings.Builder, p *sources.Plan, s int, values []string, bind 
 	b.WriteString(")" + sources.AndFilter(q))
 	b.WriteString("\nGROUP BY " + strings.Join(group, ", "))
 }
-
-var identEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`")
-
-// quoteIdent writes name as a ClickHouse identifier.
-func quoteIdent(name string) string { return "`" + identEscaper.Replace(name) + "`" }
 
 // fetchBreakdown runs the query and reads its rows.
 func (s *Source) fetchBreakdown(ctx context.Context, p *sources.Plan, text string, args []any) ([]sources.BreakdownRow, error) {

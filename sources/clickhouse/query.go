@@ -39,6 +39,17 @@ func literal(t time.Time) string {
 	return "toDateTime('" + t.UTC().Format("2006-01-02 15:04:05") + "', 'UTC')"
 }
 
+var escaper = strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\x00", `\0`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+
+// stringLiteral writes s as a ClickHouse string literal, every character
+// that could end or bend it escaped.
+func stringLiteral(s string) string { return "'" + escaper.Replace(s) + "'" }
+
+var identEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`")
+
+// quoteIdent writes name as a ClickHouse identifier.
+func quoteIdent(name string) string { return "`" + identEscaper.Replace(name) + "`" }
+
 // run writes q's query with its bounds bound, runs it and reads its rows.
 func (s *Source) run(ctx context.Context, q sources.Query) ([]sources.Row, error) {
 	var args sources.Args
@@ -46,10 +57,8 @@ func (s *Source) run(ctx context.Context, q sources.Query) ([]sources.Row, error
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := s.withTimeout(ctx)
+	ctx, qctx, cancel := s.queryContext(ctx)
 	defer cancel()
-	qctx, qcancel := s.queryContext(ctx)
-	defer qcancel()
 	rows, err := s.fetch(qctx, q, text, args)
 	if err != nil {
 		what := "table " + q.Table
