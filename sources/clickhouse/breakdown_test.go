@@ -1,10 +1,8 @@
 package clickhouse
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"vigil/sources"
 	"vigil/sources/sourcestest"
@@ -19,12 +17,7 @@ var cubes sourcestest.CubeLoader = func(t testing.TB, c *sourcestest.Cube) (sour
 // loadCube opens the test server and loads cube c into a table of its own.
 func loadCube(t testing.TB, c *sourcestest.Cube) (*Source, string) {
 	t.Helper()
-	s, err := Open(context.Background(), Options{DSN: sourcestest.ClickHouseDSN(t), ConnectTimeout: 5 * time.Second, QueryTimeout: time.Minute})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	table := tableName(c.Name)
+	s, table := open(t), tableName(c.Name)
 	setUp(t, s, table, append([]string{c.ClickHouseCreate(table)}, c.ClickHouseInserts(table)...)...)
 	return s, table
 }

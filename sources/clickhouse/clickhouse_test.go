@@ -16,7 +16,7 @@ import (
 )
 
 // open opens the test server, checked with Ping.
-func open(t *testing.T) *Source {
+func open(t testing.TB) *Source {
 	t.Helper()
 	s, err := Open(context.Background(), Options{DSN: sourcestest.ClickHouseDSN(t), ConnectTimeout: 5 * time.Second, QueryTimeout: time.Minute})
 	if err != nil {

@@ -14,11 +14,7 @@ import (
 func openCube(t testing.TB, c *sourcestest.Cube) *Source {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{Init: []string{"SET GLOBAL threads = 2"}})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openMemory(t)
 	if err := s.CreateTable(ctx, c.Name, c.Columns(), c.DuckDBTypes(), c.DuckDBRows()); err != nil {
 		t.Fatalf("CreateTable: %v", err)
 	}

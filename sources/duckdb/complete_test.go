@@ -12,11 +12,7 @@ import (
 func openArrivals(t *testing.T) *Source {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{Init: []string{"SET GLOBAL threads = 2"}})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openMemory(t)
 	rows := sourcestest.ArrivalRows(sourcestest.ArrivalData.Rows())
 	if err := s.CreateTable(ctx, "arrivals", sourcestest.ArrivalColumns, sourcestest.ArrivalTypes, rows); err != nil {
 		t.Fatalf("CreateTable: %v", err)

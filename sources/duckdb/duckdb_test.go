@@ -18,11 +18,7 @@ import (
 func open(t *testing.T) *Source {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{Init: []string{"SET GLOBAL threads = 2"}})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openMemory(t)
 	evs := sourcestest.Events()
 	if err := s.CreateTable(ctx, "events", sourcestest.Columns, sourcestest.DuckDBTypes, sourcestest.Rows(evs)); err != nil {
 		t.Fatalf("CreateTable: %v", err)
@@ -30,6 +26,18 @@ func open(t *testing.T) *Source {
 	if _, err := s.DB().ExecContext(ctx, "CREATE VIEW events_tz AS SELECT * REPLACE (CAST(ts AS TIMESTAMPTZ) AS ts) FROM events"); err != nil {
 		t.Fatalf("create view: %v", err)
 	}
+	return s
+}
+
+// openMemory returns a private in-memory source, closed when the test
+// ends.
+func openMemory(t testing.TB) *Source {
+	t.Helper()
+	s, err := Open(context.Background(), Options{Init: []string{"SET GLOBAL threads = 2"}})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
