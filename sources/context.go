@@ -2,6 +2,8 @@ package sources
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -17,4 +19,13 @@ func ContextErr(ctx context.Context) error {
 		return context.DeadlineExceeded
 	}
 	return nil
+}
+
+// WithContextErr returns err of a query that ran under ctx, saying first
+// why ctx ended when it did and err does not say so already.
+func WithContextErr(ctx context.Context, err error) error {
+	if ctxErr := ContextErr(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"vigil/sources"
@@ -16,18 +17,17 @@ func TestChDBBreakdown(t *testing.T) {
 	dir := sourcestest.ChDBDir(t)
 	for _, ratio := range []bool{false, true} {
 		c := sourcestest.TrickyCube(ratio)
-		setup := append([]string{c.ClickHouseCreate(goldenTable)}, c.ClickHouseInserts(goldenTable)...)
+		setup := append([]string{c.ClickHouseCreate(sourcestest.GoldenTable)}, c.ClickHouseInserts(sourcestest.GoldenTable)...)
 		var queries []chdbQuery
 		cases := map[string]sourcestest.BreakdownCase{}
 		for _, bc := range sourcestest.BreakdownCases(c) {
-			if !contains(goldenBreakdowns, bc.Name) {
+			if !slices.Contains(sqlTests().GoldenBreakdowns, bc.Name) {
 				continue
 			}
-			q := c.Query(goldenTable)
-			q.Filter = "amount >= 0"
-			text, _ := breakdownSQL(t, q, bc.Request)
+			q := sourcestest.GoldenBreakdown(c)
+			text, _ := sqlTests().BreakdownSQL(t, q, bc.Request)
 			name := "breakdown_" + c.Name + "_" + bc.Name
-			golden(t, name, text) // what runs below is the golden SQL
+			sqlTests().Golden(t, name, text) // what runs below is the golden SQL
 			rendered, err := (&Source{}).RenderBreakdown(q, bc.Request)
 			if err != nil {
 				t.Fatal(err)
@@ -43,7 +43,7 @@ func TestChDBBreakdown(t *testing.T) {
 				if !ok || r.Error != "" {
 					t.Fatalf("chDB did not run the golden SQL of %s: %s", name, r.Error)
 				}
-				p, err := sources.NewPlan(c.Query(goldenTable), bc.Request)
+				p, err := sources.NewPlan(c.Query(sourcestest.GoldenTable), bc.Request)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -99,13 +99,14 @@ func runChDB(t *testing.T, dir string, setup []string, queries []chdbQuery) (str
 func TestChDB(t *testing.T) {
 	dir := sourcestest.ChDBDir(t)
 	evs := sourcestest.Events()
-	setup := append([]string{sourcestest.ClickHouseCreate(goldenTable, "DateTime")}, sourcestest.ClickHouseInserts(goldenTable, evs)...)
-	cases := sourcestest.Cases(goldenTable)
+	setup := append([]string{sourcestest.ClickHouseCreate(sourcestest.GoldenTable, "DateTime")},
+		sourcestest.ClickHouseInserts(sourcestest.GoldenTable, evs)...)
+	cases := sourcestest.Cases(sourcestest.GoldenTable)
 	var queries []chdbQuery
 	for _, c := range cases {
 		q := c.For(sourcestest.ClickHouse)
-		text, _ := execSQL(t, q)
-		golden(t, c.Name, text) // what runs below is the golden SQL
+		text, _ := sqlTests().QuerySQL(t, q)
+		sqlTests().Golden(t, c.Name, text) // what runs below is the golden SQL
 		rendered, err := (&Source{}).Render(q)
 		if err != nil {
 			t.Fatal(err)

@@ -105,15 +105,17 @@ func (s *Source) withTimeout(ctx context.Context) (context.Context, context.Canc
 	return ctx, func() {}
 }
 
-// queryContext returns the context to hand the client for one query. When
-// MaxExecutionTime is set it hides ctx's deadline, and only its deadline:
-// clickhouse-go would replace the server's max_execution_time with the
-// deadline plus five seconds. The query is still cancelled when ctx ends.
-func (s *Source) queryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+// queryContext returns the context of one query, bounded by QueryTimeout,
+// and the context to hand the client for it. When MaxExecutionTime is set
+// the latter hides the deadline, and only the deadline: clickhouse-go would
+// replace the server's max_execution_time with the deadline plus five
+// seconds. The query is still cancelled when the first context ends.
+func (s *Source) queryContext(ctx context.Context) (context.Context, context.Context, context.CancelFunc) {
+	ctx, cancel := s.withTimeout(ctx)
 	if _, ok := ctx.Deadline(); !ok || !s.maxExec {
-		return ctx, func() {}
+		return ctx, ctx, cancel
 	}
-	qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	stop := context.AfterFunc(ctx, cancel)
-	return qctx, func() { stop(); cancel() }
+	qctx, qcancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, qcancel)
+	return ctx, qctx, func() { stop(); qcancel(); cancel() }
 }

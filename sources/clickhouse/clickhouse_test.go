@@ -11,35 +11,53 @@ import (
 	"testing"
 	"time"
 
-	"vigil/detector"
 	"vigil/sources"
 	"vigil/sources/sourcestest"
 )
 
-// load opens the test server and loads the test events into a table of
-// its own, with ts of type timeType, dropped when the test ends.
-func load(t *testing.T, timeType string) (*Source, string) {
+// open opens the test server, checked with Ping.
+func open(t testing.TB) *Source {
 	t.Helper()
-	dsn := sourcestest.ClickHouseDSN(t)
-	ctx := context.Background()
-	s, err := Open(ctx, Options{DSN: dsn, ConnectTimeout: 5 * time.Second, QueryTimeout: time.Minute})
+	s, err := Open(context.Background(), Options{DSN: sourcestest.ClickHouseDSN(t), ConnectTimeout: 5 * time.Second, QueryTimeout: time.Minute})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.Ping(ctx); err != nil {
+	if err := s.Ping(context.Background()); err != nil {
 		t.Fatalf("Ping: %v", err)
 	}
-	table := fmt.Sprintf("vigil_test_events_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
-	stmts := append([]string{dropTable(table), sourcestest.ClickHouseCreate(table, timeType)},
-		sourcestest.ClickHouseInserts(table, sourcestest.Events())...)
-	for _, st := range stmts {
-		if err := s.Conn().Exec(ctx, st); err != nil {
-			t.Fatalf("load test data: %v", err)
+	return s
+}
+
+// setUp runs statements on s and drops table when the test ends.
+func setUp(t testing.TB, s *Source, table string, stmts ...string) {
+	t.Helper()
+	t.Cleanup(func() { s.Conn().Exec(context.Background(), dropTable(table)) })
+	for _, st := range append([]string{dropTable(table)}, stmts...) {
+		if err := s.Conn().Exec(context.Background(), st); err != nil {
+			t.Fatalf("load %s: %.200s: %v", table, st, err)
 		}
 	}
-	t.Cleanup(func() { s.Conn().Exec(context.Background(), dropTable(table)) })
-	return s, table
+}
+
+// tableName returns a name for a test table of its own.
+func tableName(what string) string {
+	return fmt.Sprintf("vigil_test_%s_%d_%d", what, os.Getpid(), time.Now().UnixNano()%1e6)
+}
+
+// loadEvents loads the test events into a table of their own, with ts of
+// type timeType.
+func loadEvents(t *testing.T, s *Source, timeType string) string {
+	t.Helper()
+	table := tableName("events")
+	setUp(t, s, table, append([]string{sourcestest.ClickHouseCreate(table, timeType)},
+		sourcestest.ClickHouseInserts(table, sourcestest.Events())...)...)
+	return table
+}
+
+// engine returns the shared engine tests over s.
+func engine(s *Source) sourcestest.Engine {
+	return sourcestest.Engine{SQL: sqlTests(), Source: s, Run: s.fetch}
 }
 
 func dropTable(table string) string { return "DROP TABLE IF EXISTS " + table }
@@ -47,82 +65,20 @@ func dropTable(table string) string { return "DROP TABLE IF EXISTS " + table }
 // TestQueryCases runs every case over a plain DateTime column and over one
 // with its own zone, which must change nothing.
 func TestQueryCases(t *testing.T) {
-	evs := sourcestest.Events()
+	s := open(t)
 	for _, timeType := range []string{"DateTime", "DateTime('Asia/Tokyo')"} {
-		s, table := load(t, timeType)
-		for _, c := range sourcestest.Cases(table) {
-			t.Run(timeType+"/"+c.Name, func(t *testing.T) {
-				want, err := c.Want(evs)
-				if err != nil {
-					t.Fatalf("Want: %v", err)
-				}
-				got, err := s.Query(context.Background(), c.For(sourcestest.ClickHouse))
-				if err != nil {
-					t.Fatalf("Query: %v", err)
-				}
-				if d := sourcestest.Diff(got, want); d != "" {
-					t.Errorf("Query(%s) differs from the reference:\n%s", c.Name, d)
-				}
-				checkRender(t, s, c.For(sourcestest.ClickHouse), want)
-			})
-		}
+		t.Run(timeType, func(t *testing.T) { engine(s).TestQueryCases(t, loadEvents(t, s, timeType)) })
 	}
 }
 
-// TestQuestionMarks checks that a ? in the rule's name or in a string of
-// its filter is not taken for a parameter.
 func TestQuestionMarks(t *testing.T) {
-	s, table := load(t, "DateTime")
-	c := sourcestest.Cases(table)[0]
-	want, err := c.Want(sourcestest.Events())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := c.For(sourcestest.ClickHouse)
-	q.Rule, q.Filter = "orders?", "status <> '?' AND country <> 'a?b'"
-	got, err := s.Query(context.Background(), q)
-	if err != nil {
-		t.Fatalf("Query: %v", err)
-	}
-	if d := sourcestest.Diff(got, want); d != "" {
-		t.Errorf("Query(question marks) differs:\n%s", d)
-	}
+	s := open(t)
+	engine(s).TestQuestionMarks(t, loadEvents(t, s, "DateTime"))
 }
 
 func TestQueryErrors(t *testing.T) {
-	s, table := load(t, "DateTime")
-	base := sources.Query{Rule: "orders", Table: table, Timestamp: "ts", Value: "count()", Granularity: time.Hour,
-		From: time.Date(2024, 3, 29, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC)}
-	tests := []struct {
-		name string
-		edit func(*sources.Query)
-		want []string
-	}{
-		{"missing table", func(q *sources.Query) { q.Table = "vigil_no_such_table" }, []string{`rule "orders"`, "vigil_no_such_table"}},
-		{"missing column", func(q *sources.Query) { q.Value = "sum(price)" }, []string{`rule "orders"`, "price"}},
-		{"raw sql three columns", func(q *sources.Query) {
-			q.Value, q.SQL = "", "SELECT ts, 1, 2 FROM "+table+" WHERE ts >= {{from}} AND ts < {{to}}"
-		}, []string{`rule "orders"`, "2 columns"}},
-		{"raw sql misaligned", func(q *sources.Query) {
-			q.Value, q.SQL = "", "SELECT toDateTime('2024-03-29 01:30:00', 'UTC'), 1 WHERE {{from}} < {{to}}"
-		}, []string{`rule "orders"`, "not a bucket start"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			q := base
-			tt.edit(&q)
-			_, err := s.Query(context.Background(), q)
-			if err == nil {
-				t.Fatalf("Query(%s) = nil error, want one mentioning %q", tt.name, tt.want)
-			}
-			t.Logf("%v", err)
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Query(%s) error %q does not mention %q", tt.name, err, w)
-				}
-			}
-		})
-	}
+	s := open(t)
+	engine(s).TestQueryErrors(t, loadEvents(t, s, "DateTime"))
 }
 
 func TestQueryTimeout(t *testing.T) {
@@ -191,27 +147,6 @@ func TestDeadServer(t *testing.T) {
 	t.Logf("query: %v\nping: %v", qerr, perr)
 	if !strings.Contains(qerr.Error(), `rule "orders"`) {
 		t.Errorf("Query error %q does not name the rule", qerr)
-	}
-}
-
-// checkRender runs the SQL that Render shows, bounds inlined, and checks
-// that it returns what Query does.
-func checkRender(t *testing.T, s *Source, q sources.Query, want detector.Series) {
-	t.Helper()
-	text, err := s.Render(q)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	rows, err := s.fetch(context.Background(), q, text, nil)
-	if err != nil {
-		t.Fatalf("running the rendered SQL: %v\n%s", err, text)
-	}
-	got, err := sources.Fill(q, rows)
-	if err != nil {
-		t.Fatalf("Fill: %v", err)
-	}
-	if d := sourcestest.Diff(got, want); d != "" {
-		t.Errorf("rendered SQL of %s returns other values:\n%s", q.Rule, d)
 	}
 }
 

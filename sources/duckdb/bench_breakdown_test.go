@@ -218,7 +218,7 @@ func BenchmarkTopK10M(b *testing.B) {
 func topKSQL(inner string, dims, baseline, k int) string {
 	cols := make([]string, dims)
 	for i := range cols {
-		cols[i] = dimColumn(i)
+		cols[i] = sources.DimColumn(i)
 	}
 	return fmt.Sprintf(`WITH b AS MATERIALIZED (%s),
 agg AS (

@@ -3,11 +3,8 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"vigil/detector/explain"
 	"vigil/sources"
@@ -27,26 +24,20 @@ func (s *Source) Breakdown(ctx context.Context, q sources.Query, req explain.Req
 	if err != nil {
 		return nil, err
 	}
-	var args []any
-	text, err := buildBreakdown(p, func(v any) string {
-		args = append(args, v)
-		return "?"
-	})
+	var args sources.Args
+	text, err := buildBreakdown(p, args.Bind)
 	if err != nil {
 		return nil, err
 	}
-	if s.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.timeout)
-		defer cancel()
-	}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
 	rows, err := s.fetchBreakdown(ctx, p, text, args)
-	if err != nil {
-		return nil, breakdownError(ctx, q, err)
+	var cells []explain.Cell
+	if err == nil {
+		cells, err = p.Cells(rows)
 	}
-	cells, err := p.Cells(rows)
 	if err != nil {
-		return nil, breakdownError(ctx, q, err)
+		return nil, fmt.Errorf("rule %q: duckdb breakdown on table %s: %w", q.Rule, q.Table, sources.WithContextErr(ctx, err))
 	}
 	return cells, nil
 }
@@ -58,46 +49,31 @@ func (s *Source) RenderBreakdown(q sources.Query, req explain.Request) (string, 
 	if err != nil {
 		return "", err
 	}
-	return buildBreakdown(p, inline)
-}
-
-// inline writes a bound value as a literal.
-func inline(v any) string {
-	if t, ok := v.(time.Time); ok {
-		return literal(t)
-	}
-	return quote(v.(string))
-}
-
-func breakdownError(ctx context.Context, q sources.Query, err error) error {
-	if ctxErr := sources.ContextErr(ctx); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%v)", ctxErr, err)
-	}
-	return fmt.Errorf("rule %q: duckdb breakdown on table %s: %w", q.Rule, q.Table, err)
+	return buildBreakdown(p, dialect.Inline)
 }
 
 // buildBreakdown writes the breakdown query of p; bind writes each bound
 // value (a time.Time or a string) and returns its text.
 func buildBreakdown(p *sources.Plan, bind func(any) string) (string, error) {
 	q := p.Query
-	values, err := breakdownValues(q)
+	values, err := dialect.BreakdownColumns(q)
 	if err != nil {
-		return "", fmt.Errorf("rule %q: %w", q.Rule, err)
+		return "", err
 	}
 	ts := sources.Paren(q.Timestamp)
 	cols := make([]string, len(p.Dims))
 	for i := range p.Dims {
-		cols[i] = dimColumn(i)
+		cols[i] = sources.DimColumn(i)
 	}
 	var b strings.Builder
 	b.WriteString(sources.RuleComment(q.Rule) + "-- breakdown\n")
 	b.WriteString("SELECT\n  GROUPING(" + strings.Join(cols, ", ") + ") AS vigil_set,\n  CASE")
 	for i, r := range p.Ranges {
-		fmt.Fprintf(&b, "\n    WHEN %s THEN %d", within(ts, r, bind), i)
+		fmt.Fprintf(&b, "\n    WHEN %s THEN %d", sources.Within(ts, r, bind), i)
 	}
 	b.WriteString("\n  END AS vigil_period")
 	for i, d := range p.Dims {
-		b.WriteString(",\n  " + dimExpr(p, d, bind) + " AS " + cols[i])
+		b.WriteString(",\n  " + dialect.DimExpr(p, d, bind) + " AS " + cols[i])
 	}
 	for _, v := range values {
 		b.WriteString(",\n  " + v)
@@ -105,10 +81,8 @@ func buildBreakdown(p *sources.Plan, bind func(any) string) (string, error) {
 	// The span of all buckets limits the scan; the period, computed once,
 	// drops the rows between buckets. Testing every bucket's range again
 	// here (an OR of them) costs a third more on 10M rows.
-	b.WriteString("\nFROM " + q.Table + "\nWHERE " + within(ts, span(p.Ranges), bind) + " AND vigil_period IS NOT NULL")
-	if f := strings.TrimSpace(q.Filter); f != "" {
-		b.WriteString("\n  AND (" + f + ")")
-	}
+	b.WriteString("\nFROM " + q.Table + "\nWHERE " + sources.Within(ts, span(p.Ranges), bind) + " AND vigil_period IS NOT NULL")
+	b.WriteString(sources.AndFilter(q))
 	b.WriteString("\nGROUP BY GROUPING SETS (")
 	for i, set := range p.Sets {
 		if i > 0 {
@@ -122,13 +96,6 @@ func buildBreakdown(p *sources.Plan, bind func(any) string) (string, error) {
 	}
 	b.WriteString(")")
 	return b.String(), nil
-}
-
-func dimColumn(i int) string { return "vigil_d" + strconv.Itoa(i) }
-
-// within is the condition that ts lies in r.
-func within(ts string, r explain.Range, bind func(any) string) string {
-	return ts + " >= " + bind(r.From.UTC()) + " AND " + ts + " < " + bind(r.To.UTC())
 }
 
 // span returns the smallest range holding all of rs.
@@ -145,46 +112,6 @@ func span(rs []explain.Range) explain.Range {
 	return out
 }
 
-// dimExpr is dimension d as text, NULL as the empty string, and values
-// outside the request's Keep list as explain.Other.
-func dimExpr(p *sources.Plan, d string, bind func(any) string) string {
-	e := "coalesce(CAST(" + ident(d) + " AS VARCHAR), '')"
-	keep, ok := p.Keep(d)
-	switch {
-	case !ok:
-		return e
-	case len(keep) == 0:
-		return quote(explain.Other)
-	}
-	marks := make([]string, len(keep))
-	for i, v := range keep {
-		marks[i] = bind(v)
-	}
-	return "CASE WHEN " + e + " IN (" + strings.Join(marks, ", ") + ") THEN " + e + " ELSE " + quote(explain.Other) + " END"
-}
-
-// breakdownValues returns the metric's columns, NULL read as zero (a cell
-// without values adds nothing): vigil_value, or vigil_num and vigil_den.
-func breakdownValues(q sources.Query) ([]string, error) {
-	col := func(expr, alias string) string { return "coalesce(CAST(" + expr + " AS DOUBLE), 0) AS " + alias }
-	if q.Kind() == sources.KindValue {
-		v, err := translate(q.Value)
-		if err != nil {
-			return nil, fmt.Errorf("value: %w", err)
-		}
-		return []string{col(v, "vigil_value")}, nil
-	}
-	num, err := ratioPart(q.Numerator)
-	if err != nil {
-		return nil, fmt.Errorf("numerator: %w", err)
-	}
-	den, err := ratioPart(q.Denominator)
-	if err != nil {
-		return nil, fmt.Errorf("denominator: %w", err)
-	}
-	return []string{col(num, "vigil_num"), col(den, "vigil_den")}, nil
-}
-
 // fetchBreakdown runs the query and reads its rows, mapping GROUPING()'s
 // bit masks back to p's sets.
 func (s *Source) fetchBreakdown(ctx context.Context, p *sources.Plan, text string, args []any) ([]sources.BreakdownRow, error) {
@@ -196,8 +123,6 @@ func (s *Source) fetchBreakdown(ctx context.Context, p *sources.Plan, text strin
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []sources.BreakdownRow
 	dims := make([]sql.NullString, len(p.Dims))
 	dest := []any{new(int64), new(int64)}
 	for i := range dims {
@@ -208,26 +133,22 @@ func (s *Source) fetchBreakdown(ctx context.Context, p *sources.Plan, text strin
 	if p.Ratio() {
 		dest = append(dest, &nums[1])
 	}
-	for rows.Next() {
+	return sources.Collect(rows, func() (sources.BreakdownRow, error) {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return sources.BreakdownRow{}, err
 		}
 		mask := *dest[0].(*int64)
 		set, ok := setOf[mask]
 		if !ok {
-			return nil, fmt.Errorf("GROUPING() returned %d, which is none of the query's sets", mask)
+			return sources.BreakdownRow{}, fmt.Errorf("GROUPING() returned %d, which is none of the query's sets", mask)
 		}
 		r := sources.BreakdownRow{Set: set, Period: int(*dest[1].(*int64)), Values: make([]string, len(dims)),
 			Value: nums[0], Num: nums[0], Den: nums[1]}
 		for i, d := range dims {
 			r.Values[i] = d.String
 		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, rows.Close()
+		return r, nil
+	})
 }
 
 // groupingMask is what GROUPING(vigil_d0, ..., vigil_dn-1) returns for the

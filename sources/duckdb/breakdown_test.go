@@ -2,13 +2,10 @@ package duckdb
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
-	"vigil/detector/explain"
 	"vigil/sources"
 	"vigil/sources/sourcestest"
 )
@@ -17,198 +14,21 @@ import (
 func openCube(t testing.TB, c *sourcestest.Cube) *Source {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{Init: []string{"SET GLOBAL threads = 2"}})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openMemory(t)
 	if err := s.CreateTable(ctx, c.Name, c.Columns(), c.DuckDBTypes(), c.DuckDBRows()); err != nil {
 		t.Fatalf("CreateTable: %v", err)
 	}
 	return s
 }
 
-// TestBreakdownCases checks every request against the cells computed in Go,
-// for a plain metric and a ratio, over values that need escaping.
-func TestBreakdownCases(t *testing.T) {
-	for _, ratio := range []bool{false, true} {
-		c := sourcestest.TrickyCube(ratio)
-		s := openCube(t, c)
-		for _, bc := range sourcestest.BreakdownCases(c) {
-			t.Run(c.Name+"/"+bc.Name, func(t *testing.T) {
-				want, err := c.WantCells(bc.Request)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := s.Breakdown(context.Background(), c.Query(c.Name), bc.Request)
-				if err != nil {
-					t.Fatalf("Breakdown: %v", err)
-				}
-				if len(want) == 0 {
-					t.Fatal("the reference has no cells; the case tests nothing")
-				}
-				if d := sourcestest.DiffCells(got, want); d != "" {
-					t.Errorf("Breakdown(%s) differs from the reference:\n%s", bc.Name, d)
-				}
-			})
-		}
-	}
+// cubes loads each cube into a source of its own.
+var cubes sourcestest.CubeLoader = func(t testing.TB, c *sourcestest.Cube) (sources.Breakdowner, string) {
+	return openCube(t, c), c.Name
 }
 
-// TestExplainCubes explains each scenario through the real Breakdown.
-func TestExplainCubes(t *testing.T) {
-	for _, c := range sourcestest.ExplainCubes() {
-		t.Run(c.Name, func(t *testing.T) {
-			s := openCube(t, c)
-			e, err := explain.Explain(context.Background(), sources.Fetcher(s, c.Query(c.Name)), c.Input(), c.Opts)
-			if err != nil {
-				t.Fatalf("Explain: %v", err)
-			}
-			c.Check(t, e)
-		})
-	}
-}
-
-// TestBreakdownBindsValues checks that no value of a Keep list is written
-// into the SQL: each is a parameter, and the text has one ? per argument.
-func TestBreakdownBindsValues(t *testing.T) {
-	c := sourcestest.TrickyCube(false)
-	for _, bc := range sourcestest.BreakdownCases(c) {
-		text, args := breakdownSQL(t, c.Query(c.Name), bc.Request)
-		if n := strings.Count(text, "?"); n != len(args) {
-			t.Errorf("%s: %d placeholders for %d arguments", bc.Name, n, len(args))
-		}
-		for _, vals := range bc.Request.Keep {
-			for _, v := range vals {
-				if len(v) > 2 && strings.Contains(text, v) {
-					t.Errorf("%s: value %q is written into the SQL", bc.Name, v)
-				}
-				if !containsArg(args, v) {
-					t.Errorf("%s: value %q is not among the arguments %q", bc.Name, v, args)
-				}
-			}
-		}
-	}
-}
-
-func containsArg(args []any, v string) bool {
-	for _, a := range args {
-		if a == v {
-			return true
-		}
-	}
-	return false
-}
-
-// breakdownSQL returns the SQL that Breakdown sends, with its arguments.
-func breakdownSQL(t *testing.T, q sources.Query, req explain.Request) (string, []any) {
-	t.Helper()
-	p, err := sources.NewPlan(q, req)
-	if err != nil {
-		t.Fatalf("NewPlan: %v", err)
-	}
-	var args []any
-	text, err := buildBreakdown(p, func(v any) string { args = append(args, v); return "?" })
-	if err != nil {
-		t.Fatalf("buildBreakdown: %v", err)
-	}
-	return text, args
-}
-
-// TestBreakdownGolden keeps the SQL of a few requests in golden files, and
-// checks that RenderBreakdown is that SQL with its arguments inlined.
-func TestBreakdownGolden(t *testing.T) {
-	for _, ratio := range []bool{false, true} {
-		c := sourcestest.TrickyCube(ratio)
-		for _, bc := range sourcestest.BreakdownCases(c) {
-			if bc.Name != "each_dimension" && bc.Name != "keep_tricky" && bc.Name != "keep_none" {
-				continue
-			}
-			name := "breakdown_" + c.Name + "_" + bc.Name
-			q := c.Query(goldenTable)
-			q.Filter = "amount >= 0"
-			text, args := breakdownSQL(t, q, bc.Request)
-			golden(t, name, text)
-			rendered, err := (&Source{}).RenderBreakdown(q, bc.Request)
-			if err != nil {
-				t.Fatalf("RenderBreakdown: %v", err)
-			}
-			if want := inlineArgs(text, args); rendered != want {
-				t.Errorf("RenderBreakdown(%s) is not the query with its arguments inlined:\n%s\nwant:\n%s", name, rendered, want)
-			}
-		}
-	}
-}
-
-// inlineArgs replaces each ? of text by its argument as a literal.
-func inlineArgs(text string, args []any) string {
-	parts := strings.Split(text, "?")
-	var b strings.Builder
-	for i, p := range parts {
-		b.WriteString(p)
-		if i < len(args) {
-			b.WriteString(inline(args[i]))
-		}
-	}
-	return b.String()
-}
-
-func TestBreakdownErrors(t *testing.T) {
-	c := sourcestest.TrickyCube(false)
-	s := openCube(t, c)
-	base := c.Query(c.Name)
-	good := sourcestest.BreakdownCases(c)[0].Request
-	tests := []struct {
-		name string
-		q    func(*sources.Query)
-		req  func(*explain.Request)
-		want []string
-	}{
-		{"raw sql", func(q *sources.Query) { q.Value, q.SQL = "", "SELECT 1 WHERE {{from}} < {{to}}" }, nil, []string{`rule "tricky"`, "sql cannot be broken down"}},
-		{"missing column", nil, func(r *explain.Request) { r.Groups = [][]string{{"colour"}} }, []string{`rule "tricky"`, "colour"}},
-		{"missing table", func(q *sources.Query) { q.Table = "nope" }, nil, []string{`rule "tricky"`, "nope"}},
-		{"no groups", nil, func(r *explain.Request) { r.Groups = nil }, []string{"no groups"}},
-		{"dimension twice", nil, func(r *explain.Request) { r.Groups = [][]string{{"country", "country"}} }, []string{`"country" twice`}},
-		{"empty dimension", nil, func(r *explain.Request) { r.Groups = [][]string{{" "}} }, []string{"empty name"}},
-		{"no baseline", nil, func(r *explain.Request) { r.Baseline = nil }, []string{"no baseline"}},
-		{"overlap", nil, func(r *explain.Request) {
-			r.Baseline = append(r.Baseline, explain.Range{From: r.Current.From.Add(-time.Minute), To: r.Current.From.Add(time.Minute)})
-		}, []string{"overlap"}},
-		{"empty range", nil, func(r *explain.Request) { r.Current.To = r.Current.From }, []string{"empty range"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			q, req := base, good
-			req.Groups = [][]string{{"country"}}
-			if tt.q != nil {
-				tt.q(&q)
-			}
-			if tt.req != nil {
-				tt.req(&req)
-			}
-			_, err := s.Breakdown(context.Background(), q, req)
-			if err == nil {
-				t.Fatalf("Breakdown(%s) = nil error, want one mentioning %q", tt.name, tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Breakdown(%s) error %q lacks %q", tt.name, err, w)
-				}
-			}
-		})
-	}
-}
-
-func TestBreakdownCancelled(t *testing.T) {
-	c := sourcestest.TrickyCube(false)
-	s := openCube(t, c)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := s.Breakdown(ctx, c.Query(c.Name), sourcestest.BreakdownCases(c)[0].Request)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Breakdown(cancelled) = %v, want context.Canceled", err)
-	}
-}
+func TestBreakdownCases(t *testing.T)  { cubes.TestBreakdownCases(t) }
+func TestExplainCubes(t *testing.T)    { cubes.TestExplainCubes(t) }
+func TestBreakdownErrors(t *testing.T) { cubes.TestBreakdownErrors(t) }
 
 // TestBreakdownZonedColumn reads the cube through a view whose time column
 // is TIMESTAMPTZ: the buckets must select the same rows.
@@ -219,18 +39,7 @@ func TestBreakdownZonedColumn(t *testing.T) {
 	if _, err := s.DB().ExecContext(context.Background(), view); err != nil {
 		t.Fatal(err)
 	}
-	bc := sourcestest.BreakdownCases(c)[0]
-	want, err := c.WantCells(bc.Request)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Breakdown(context.Background(), c.Query("tricky_tz"), bc.Request)
-	if err != nil {
-		t.Fatalf("Breakdown: %v", err)
-	}
-	if d := sourcestest.DiffCells(got, want); d != "" {
-		t.Errorf("Breakdown over TIMESTAMPTZ differs from the reference:\n%s", d)
-	}
+	sourcestest.CheckBreakdown(t, s, c, "tricky_tz", sourcestest.BreakdownCases(c)[0].Request)
 }
 
 // FuzzKeepValue keeps one arbitrary value (and one real one) of country:

@@ -2,49 +2,17 @@ package duckdb
 
 import (
 	"context"
-	"strings"
 	"testing"
-	"time"
 
 	"vigil/sources/sourcestest"
 )
-
-func TestArrivalGolden(t *testing.T) {
-	for _, c := range sourcestest.ArrivalCases(goldenTable) {
-		t.Run(c.Name, func(t *testing.T) {
-			text, args := execSQL(t, c.Query)
-			golden(t, c.Name, text)
-			if n := strings.Count(text, "?"); n != len(args) || n != 4 {
-				t.Errorf("SQL of %s has %d placeholders and %d arguments, want 4 of each", c.Name, n, len(args))
-			}
-			if !args[0].(time.Time).Equal(c.Query.Now) || !args[2].(time.Time).Equal(c.Query.From) {
-				t.Errorf("arguments %v, want now twice, then from and to", args)
-			}
-			rendered, err := (&Source{}).Render(c.Query)
-			if err != nil {
-				t.Fatalf("Render: %v", err)
-			}
-			inlined := text
-			for _, a := range args {
-				inlined = strings.Replace(inlined, "?", literal(a.(time.Time)), 1)
-			}
-			if rendered != inlined {
-				t.Errorf("Render(%s) is not the query with its bounds inlined:\n%s\nwant:\n%s", c.Name, rendered, inlined)
-			}
-		})
-	}
-}
 
 // openArrivals returns a source holding sourcestest.ArrivalData as table
 // arrivals (TIMESTAMP) and view arrivals_tz (TIMESTAMPTZ).
 func openArrivals(t *testing.T) *Source {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, Options{Init: []string{"SET GLOBAL threads = 2"}})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openMemory(t)
 	rows := sourcestest.ArrivalRows(sourcestest.ArrivalData.Rows())
 	if err := s.CreateTable(ctx, "arrivals", sourcestest.ArrivalColumns, sourcestest.ArrivalTypes, rows); err != nil {
 		t.Fatalf("CreateTable: %v", err)
@@ -57,73 +25,19 @@ func openArrivals(t *testing.T) *Source {
 }
 
 func TestQueryArrivals(t *testing.T) {
-	s := openArrivals(t)
-	rs := sourcestest.ArrivalData.Rows()
+	e := engine(openArrivals(t))
 	for _, table := range []string{"arrivals", "arrivals_tz"} {
-		for _, c := range sourcestest.ArrivalCases(table) {
-			t.Run(table+"/"+c.Name, func(t *testing.T) {
-				wantS, wantA, err := c.Want(rs)
-				if err != nil {
-					t.Fatalf("Want: %v", err)
-				}
-				gotS, gotA, err := s.QueryArrivals(context.Background(), c.Query)
-				if err != nil {
-					t.Fatalf("QueryArrivals: %v", err)
-				}
-				if d := sourcestest.Diff(gotS, wantS); d != "" {
-					t.Errorf("series differs from the reference:\n%s", d)
-				}
-				if d := sourcestest.DiffArrivals(gotA, wantA); d != "" {
-					t.Errorf("arrivals differ from the reference:\n%s", d)
-				}
-				plain, err := s.Query(context.Background(), c.Query)
-				if err != nil {
-					t.Fatalf("Query: %v", err)
-				}
-				if d := sourcestest.Diff(plain, wantS); d != "" {
-					t.Errorf("Query of an arrival query differs:\n%s", d)
-				}
-			})
-		}
+		t.Run(table, func(t *testing.T) { e.TestQueryArrivals(t, table) })
 	}
 }
 
-// TestQueryArrivalsNulls: a row without an arrival time has not arrived.
 func TestQueryArrivalsNulls(t *testing.T) {
 	s := openArrivals(t)
-	ctx := context.Background()
-	c := sourcestest.ArrivalCases("arrivals")[0]
-	_, before, err := s.QueryArrivals(ctx, c.Query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DB().ExecContext(ctx, "INSERT INTO arrivals VALUES (TIMESTAMP '2024-04-02 09:30:00', NULL, 5, 'DE')"); err != nil {
-		t.Fatal(err)
-	}
-	series, after, err := s.QueryArrivals(ctx, c.Query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := sourcestest.DiffArrivals(after, before); d != "" {
-		t.Errorf("a row without arrival time changed the arrivals:\n%s", d)
-	}
-	i, _ := series.Index(time.Date(2024, 4, 2, 9, 0, 0, 0, time.UTC))
-	if series.Values[i] != before.Final[i]+1 {
-		t.Errorf("count of 09:00 = %v, want the %v arrived rows and the one without arrival time", series.Values[i], before.Final[i])
-	}
+	engine(s).TestArrivalNulls(t, "arrivals", func(ctx context.Context) error {
+		at := sourcestest.NullArrivalAt.Format("2006-01-02 15:04:05")
+		_, err := s.DB().ExecContext(ctx, "INSERT INTO arrivals VALUES (TIMESTAMP '"+at+"', NULL, 5, 'DE')")
+		return err
+	})
 }
 
-func TestQueryArrivalsErrors(t *testing.T) {
-	s := openArrivals(t)
-	c := sourcestest.ArrivalCases("arrivals")[0]
-	q := c.Query
-	q.Probes = nil
-	if _, _, err := s.QueryArrivals(context.Background(), q); err == nil || !strings.Contains(err.Error(), "probe") {
-		t.Errorf("QueryArrivals without probes = %v, want an error about probes", err)
-	}
-	q = c.Query
-	q.Arrival = "no_such_column"
-	if _, _, err := s.QueryArrivals(context.Background(), q); err == nil || !strings.Contains(err.Error(), `rule "arrivals_hourly"`) {
-		t.Errorf("QueryArrivals on a missing column = %v, want an error naming the rule", err)
-	}
-}
+func TestQueryArrivalsErrors(t *testing.T) { engine(openArrivals(t)).TestArrivalErrors(t, "arrivals") }
