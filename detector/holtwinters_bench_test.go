@@ -1,9 +1,6 @@
 package detector
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 // BenchmarkHoltWintersHistory judges a whole 10,000-point hourly history.
 func BenchmarkHoltWintersHistory(b *testing.B) {
@@ -36,22 +33,4 @@ func BenchmarkHoltWintersHistory(b *testing.B) {
 // BenchmarkHoltWintersLatest10k judges the latest point of each of 10,000 hourly
 // series of 2,000 points with a daily period, as a scheduler run over many
 // rules does. One op is all 10,000 series.
-func BenchmarkHoltWintersLatest10k(b *testing.B) {
-	const series, n = 10_000, 2_000
-	all := make([]Series, series)
-	for i := range all {
-		all[i] = autoGen{n: n, level: 1000, daily: 200, noise: 20, seed: uint64(i)}.series()
-		all[i].Start = autoStart.Add(time.Duration(i%168) * time.Hour)
-	}
-	d := HoltWinters{Period: 24}
-	b.ReportAllocs()
-	cpu0 := autoCPU()
-	for b.Loop() {
-		for _, s := range all {
-			if _, err := d.Detect(s, n-1); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	autoReport(b, series*b.N, cpu0, "series")
-}
+func BenchmarkHoltWintersLatest10k(b *testing.B) { benchLatest10k(b, HoltWinters{Period: 24}) }
