@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"vigil/internal/state"
@@ -154,6 +157,20 @@ func (e *Engine) flushDigest(name string, now time.Time) (int, error) {
 		e.outbox.Add(created...)
 	}
 	return len(created), nil
+}
+
+// pruneDigests deletes what was collected for the digests of notifiers
+// that e does not run with a digest (removed from the config, or their
+// digest turned off): nothing would ever post it.
+func pruneDigests(store *state.Store, e *Engine, log *slog.Logger) {
+	dropped, err := store.PruneDigests(func(name string) bool { return e.digestOf(name) != nil })
+	if err != nil {
+		log.Error("cannot prune the digest items of notifiers no longer configured", "err", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(dropped)) {
+		log.Info("dropped the digest items of a notifier no longer configured with a digest",
+			"notifier", name, "items", dropped[name])
+	}
 }
 
 // slackTarget sends a Slack notifier's deliveries: alerts through alert

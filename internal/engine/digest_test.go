@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,5 +208,58 @@ func checkDigest(t *testing.T, srv *slacktest.Server, incidents int) {
 		if got := strings.Count(text, s); got != n {
 			t.Errorf("digest %q has %q %d times, want %d", text, s, got, n)
 		}
+	}
+}
+
+// TestDigestItemsOfRemovedNotifiers: what was collected for a notifier that
+// no longer has a digest is dropped, with a log line, when the daemon
+// starts and when a reload removes the notifier; a configured digest's
+// items stay.
+func TestDigestItemsOfRemovedNotifiers(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	dir := t.TempDir()
+	path := slackDaemonConfig(t, dir, ", digest: '0 9 * * *'")
+	s := openStore(t)
+	seed := func(notifier, incident string) {
+		check(t, s.Update(func(tx *state.Tx) error {
+			return tx.CollectDigest(notifier, "#alerts", incident, func(json.RawMessage) (json.RawMessage, error) {
+				return json.RawMessage(`{}`), nil
+			})
+		}))
+	}
+	seed("gone", "orders@1")
+	seed("gone", "orders@2")
+	seed("team", "orders@1")
+	var logs strings.Builder
+	cfg, err := config.Load(path)
+	check(t, err)
+	d, err := NewDaemon(context.Background(), cfg, DaemonOptions{
+		Options: Options{Store: s, Now: func() time.Time { return fixedNow }, SlackAPIURL: srv.APIURL(),
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))},
+		Load: func() (*config.Config, error) { return config.Load(path) },
+	})
+	check(t, err)
+	t.Cleanup(func() { d.Close() })
+	items := func(notifier string) int {
+		its, err := s.DigestItems(notifier)
+		check(t, err)
+		return len(its)
+	}
+
+	d.prune() // as Run does first
+	if gone, team := items("gone"), items("team"); gone != 0 || team != 1 {
+		t.Errorf("after the start: %d items of gone, %d of team; want 0 and 1", gone, team)
+	}
+	if want := "notifier=gone items=2"; !strings.Contains(logs.String(), want) {
+		t.Errorf("logs %q, want a line with %q", logs.String(), want)
+	}
+
+	daemonConfig(t, dir, "", "orders") // team removed: only the console notifier out
+	check(t, d.Reload(context.Background()))
+	if team := items("team"); team != 0 {
+		t.Errorf("after the reload: %d items of team, want 0", team)
+	}
+	if want := "notifier=team items=1"; !strings.Contains(logs.String(), want) {
+		t.Errorf("logs %q, want a line with %q", logs.String(), want)
 	}
 }
