@@ -93,6 +93,9 @@ func TestSnoozes(t *testing.T) {
 				snoozeOpen(t, s, func(inc *state.Incident) { inc.SnoozedUntil = hour(4) })
 			}, 0,
 			[]string{"open 0", "renotify 0", "renotify 0"}}, // at 04:05 and 05:05; not at 02:05 and 03:05
+		{"rule snoozed: an incident that recovered meanwhile is never announced", "AA....", 0,
+			func(t *testing.T, s *state.Store) { check(t, s.SnoozeRule("orders", hour(3))) }, -1,
+			nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"vigil/internal/state"
@@ -156,11 +159,27 @@ func (e *Engine) flushDigest(name string, now time.Time) (int, error) {
 	return len(created), nil
 }
 
+// pruneDigests deletes what was collected for the digests of notifiers
+// that e does not run with a digest (removed from the config, or their
+// digest turned off): nothing would ever post it.
+func pruneDigests(store *state.Store, e *Engine, log *slog.Logger) {
+	dropped, err := store.PruneDigests(func(name string) bool { return e.digestOf(name) != nil })
+	if err != nil {
+		log.Error("cannot prune the digest items of notifiers no longer configured", "err", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(dropped)) {
+		log.Info("dropped the digest items of a notifier no longer configured with a digest",
+			"notifier", name, "items", dropped[name])
+	}
+}
+
 // slackTarget sends a Slack notifier's deliveries: alerts through alert
-// (nil when no rule notifies it now), digests itself.
+// (nil when no rule notifies it now), digests itself. digest says whether
+// the notifier collects digests now.
 type slackTarget struct {
-	alert target
-	n     *slack.Notifier
+	alert  target
+	n      *slack.Notifier
+	digest bool
 }
 
 func (t slackTarget) send(ctx context.Context, d state.Delivery) (bool, error) {
@@ -192,6 +211,48 @@ func (t slackTarget) prober(d state.Delivery) (notifiers.Prober, bool) {
 		return nil, false
 	}
 	return digestProber{n: t.n, channel: dg.Channel}, true
+}
+
+// keep puts the incidents of the digest d, which Slack refused for good
+// (its channel is gone, say) or which failed too many times, back into the
+// notifier's next digest, each in the channel its alert goes to now, so
+// that a digest after the fix lists them. It runs in the transaction that
+// records d failed; the next flush, on the digest's schedule, is the next
+// try. It returns how many incidents it put back.
+func (t slackTarget) keep(tx *state.Tx, d state.Delivery) (int, error) {
+	if d.Event != state.EventDigest || !t.digest {
+		return 0, nil
+	}
+	var sd storedDigest
+	if err := json.Unmarshal(d.Payload, &sd); err != nil {
+		return 0, fmt.Errorf("decode digest: %w", err)
+	}
+	for _, raw := range sd.Items {
+		it, err := decodeItem(raw)
+		if err != nil {
+			return 0, err
+		}
+		ch := sd.Channel
+		if now, err := t.n.DigestChannel(it.Alert); err == nil {
+			ch = now
+		}
+		err = tx.CollectDigest(d.Notifier, ch, it.Alert.ID, func(later json.RawMessage) (json.RawMessage, error) {
+			if later == nil {
+				return raw, nil
+			}
+			since, err := decodeItem(later)
+			if err != nil {
+				return nil, err
+			}
+			merged := it
+			merged.Merge(since)
+			return encodeItem(merged)
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(sd.Items), nil
 }
 
 // digestProber asks Slack whether a digest was posted in its channel.

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,5 +208,109 @@ func checkDigest(t *testing.T, srv *slacktest.Server, incidents int) {
 		if got := strings.Count(text, s); got != n {
 			t.Errorf("digest %q has %q %d times, want %d", text, s, got, n)
 		}
+	}
+}
+
+// TestDigestItemsOfRemovedNotifiers: what was collected for a notifier that
+// no longer has a digest is dropped, with a log line, when the daemon
+// starts and when a reload removes the notifier; a configured digest's
+// items stay.
+func TestDigestItemsOfRemovedNotifiers(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken)
+	dir := t.TempDir()
+	path := slackDaemonConfig(t, dir, ", digest: '0 9 * * *'")
+	s := openStore(t)
+	seed := func(notifier, incident string) {
+		check(t, s.Update(func(tx *state.Tx) error {
+			return tx.CollectDigest(notifier, "#alerts", incident, func(json.RawMessage) (json.RawMessage, error) {
+				return json.RawMessage(`{}`), nil
+			})
+		}))
+	}
+	seed("gone", "orders@1")
+	seed("gone", "orders@2")
+	seed("team", "orders@1")
+	var logs strings.Builder
+	cfg, err := config.Load(path)
+	check(t, err)
+	d, err := NewDaemon(context.Background(), cfg, DaemonOptions{
+		Options: Options{Store: s, Now: func() time.Time { return fixedNow }, SlackAPIURL: srv.APIURL(),
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))},
+		Load: func() (*config.Config, error) { return config.Load(path) },
+	})
+	check(t, err)
+	t.Cleanup(func() { d.Close() })
+	items := func(notifier string) int {
+		its, err := s.DigestItems(notifier)
+		check(t, err)
+		return len(its)
+	}
+
+	d.prune() // as Run does first
+	if gone, team := items("gone"), items("team"); gone != 0 || team != 1 {
+		t.Errorf("after the start: %d items of gone, %d of team; want 0 and 1", gone, team)
+	}
+	if want := "notifier=gone items=2"; !strings.Contains(logs.String(), want) {
+		t.Errorf("logs %q, want a line with %q", logs.String(), want)
+	}
+
+	daemonConfig(t, dir, "", "orders") // team removed: only the console notifier out
+	check(t, d.Reload(context.Background()))
+	if team := items("team"); team != 0 {
+		t.Errorf("after the reload: %d items of team, want 0", team)
+	}
+	if want := "notifier=team items=1"; !strings.Contains(logs.String(), want) {
+		t.Errorf("logs %q, want a line with %q", logs.String(), want)
+	}
+}
+
+// TestDigestRefusedKeepsIncidents: a digest Slack refuses for good (its
+// channel does not exist) is given up once, counted as a failed delivery,
+// and its incidents go back into the collection, merged with what was
+// collected about them meanwhile; the next digest, after the channel was
+// made, lists them.
+func TestDigestRefusedKeepsIncidents(t *testing.T) {
+	srv := slacktest.New(t, testBotToken, testAppToken) // no #alerts yet
+	p := openDigestProc(t, filepath.Join(t.TempDir(), "state.db"), srv)
+	obs := newObserver()
+	p.o.obs = obs
+	once := func(b int) {
+		if res := p.run.e.Once(context.Background(), evalAt(b), nil)[0]; res.Failed() {
+			t.Fatalf("bucket %d: %v %v", b, res.Err, res.NotifyErr)
+		}
+	}
+	once(0) // the incident at 0 fires
+	once(1)
+	if n := p.flush(t, slackEpoch.Add(2*time.Hour)); n != 1 {
+		t.Fatalf("flush enqueued %d digests, want 1", n)
+	}
+	once(2) // before the digest fails: the incident at 0 resolves, and
+	once(3) // the one at 3 fires
+	p.start()
+	settled(t, p.s, "")
+	eventually(t, "the failed digest counted", func() bool {
+		obs.mu.Lock()
+		defer obs.mu.Unlock()
+		return obs.deliveries[deliveryFailed] == 1
+	})
+	d, ok, err := p.s.GetDelivery(state.DeliveryKey("digest:team/#alerts", state.EventDigest, 1, "team"))
+	if err != nil || !ok || d.State != state.DeliveryFailed || !strings.Contains(d.LastError, "#alerts not found") {
+		t.Fatalf("the digest delivery = %v %s %q, %v; want it failed: #alerts not found", ok, d.State, d.LastError, err)
+	}
+	if posts := len(srv.Calls("chat.postMessage")); posts != 0 {
+		t.Fatalf("%d posts, want none", posts)
+	}
+	if items, err := p.s.DigestItems("team"); err != nil || len(items) != 2 {
+		t.Fatalf("DigestItems after the refusal = %d items, %v; want both incidents back", len(items), err)
+	}
+
+	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
+	if n := p.flush(t, slackEpoch.Add(3*time.Hour)); n != 1 {
+		t.Fatalf("the next flush enqueued %d digests, want 1", n)
+	}
+	settled(t, p.s, "")
+	checkDigest(t, srv, 2)
+	if items, err := p.s.DigestItems("team"); err != nil || len(items) != 0 {
+		t.Errorf("DigestItems after the digest = %d items, %v; want none", len(items), err)
 	}
 }

@@ -47,7 +47,7 @@ func (e *Engine) outboxTargets() map[string]target {
 		out[name] = alertTarget{n}
 	}
 	for _, s := range e.slack { // its digests too, even when no rule notifies it now
-		out[s.name] = slackTarget{alert: out[s.name], n: s.notifier}
+		out[s.name] = slackTarget{alert: out[s.name], n: s.notifier, digest: s.digest}
 	}
 	if e.historyWriter != nil {
 		out[historyNotifier] = e.historyWriter

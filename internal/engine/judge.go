@@ -246,10 +246,13 @@ func (j *judgement) fire(inc *state.Incident, a notifiers.Alert, rs state.RuleSt
 }
 
 // release sends what is owed on the firing incident inc once the buckets
-// are judged: a firing message held before (mute, snooze, flapping) or a
-// reminder. A reminder goes only to an incident still breaching: one whose
+// are judged: a firing message held before (quiet hours, snooze, flapping)
+// or a reminder. Both go only to an incident still breaching: one whose
 // latest buckets were normal has recovered and is waiting out
-// resolve_after, and "still anomalous" would be false.
+// resolve_after, and "firing" would be false. A held message it drops so
+// is dropped for good when the incident resolves, which then resolves in
+// silence (nobody heard it fire); it goes out if the incident breaches
+// again first.
 func (j *judgement) release(inc *state.Incident, rs state.RuleState) error {
 	p, ok := j.res.Latest()
 	if inc == nil || inc.State != state.Firing || !ok {
@@ -261,6 +264,8 @@ func (j *judgement) release(inc *state.Incident, rs state.RuleState) error {
 	}
 	changed := false
 	switch {
+	case !breaching(inc):
+		return nil
 	case t != toldFiring:
 		before := inc.Notifications
 		if err := j.fire(inc, j.alert(inc, notifiers.Firing, p), rs); err != nil {

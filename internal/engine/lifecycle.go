@@ -188,11 +188,17 @@ func (pol policy) reopenGap() time.Duration {
 	return time.Duration(pol.reopenWithin) * pol.gran
 }
 
+// breaching says whether the firing incident inc still breaches: no normal
+// bucket came since its last anomalous one. One that does not has
+// recovered and only waits out resolve_after; "it fires" would be false.
+func breaching(inc *state.Incident) bool {
+	return inc.NormalStreak == 0
+}
+
 // remind says whether the firing incident inc is owed a reminder at now:
 // reminders are on, the last message is renotify old, nothing holds
-// notifications, and inc is still breaching (no normal bucket since its
-// last anomalous one; a recovering incident only waits to resolve).
+// notifications, and inc is still breaching.
 func (pol policy) remind(inc *state.Incident, rs state.RuleState, now time.Time) bool {
-	return pol.renotify > 0 && inc.NormalStreak == 0 &&
+	return pol.renotify > 0 && breaching(inc) &&
 		now.Sub(inc.LastNotified) >= pol.renotify && !pol.held(inc, rs, now)
 }

@@ -145,6 +145,15 @@ func TestLifecycle(t *testing.T) {
 		{name: "an incident in quiet hours all along resolves in silence", pattern: "AA..",
 			a:         config.Alerting{ResolveAfter: 2, CatchUp: 24, FailingAfter: 3, QuietHours: []config.QuietWindow{{From: 0, To: 6 * time.Hour}}},
 			incidents: []string{"0 resolved"}},
+		{name: "a held open is dropped when the incident recovered before the window ends", pattern: "AA.....",
+			a:         config.Alerting{ResolveAfter: 4, CatchUp: 24, FailingAfter: 3, QuietHours: []config.QuietWindow{{From: 0, To: 3 * time.Hour}}},
+			incidents: []string{"0 resolved"}},
+		{name: "a held open goes out when a recovering incident breaches again", pattern: "AA.A...",
+			a:    config.Alerting{ResolveAfter: 3, CatchUp: 24, FailingAfter: 3, QuietHours: []config.QuietWindow{{From: 0, To: 3 * time.Hour}}},
+			want: []string{"open 0", "resolve 0"}, incidents: []string{"0 resolved"}},
+		{name: "a held firing again is dropped when the re-opened incident recovers first", pattern: "A...A....",
+			a:    alerting(3, 2),
+			want: []string{"open 0", "resolve 0"}, incidents: []string{"0 resolved"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

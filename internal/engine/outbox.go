@@ -237,6 +237,7 @@ func (o *Outbox) Run(ctx context.Context, drain time.Duration) error {
 			t := time.NewTimer(drain)
 			defer t.Stop()
 			deadline = t.C
+			o.checkpoint("stopping")
 		case <-deadline:
 			wait.Stop()
 			cancel()

@@ -21,7 +21,7 @@ func (o *Outbox) lane(ctx context.Context, key string, t target, ds []state.Deli
 			return
 		}
 		if t == nil {
-			o.giveUp(log, d, fmt.Sprintf("notifier %q is no longer configured", name))
+			o.giveUp(log, d, fmt.Sprintf("notifier %q is no longer configured", name), nil)
 			continue
 		}
 		o.mu.Lock()
@@ -60,11 +60,11 @@ func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, t target, d stat
 	case ctx.Err() != nil:
 		return false // stopping: it stays pending and is resumed next time
 	case !retry || notifiers.IsPermanent(err):
-		o.giveUp(log, d, err.Error())
+		o.giveUp(log, d, err.Error(), t)
 		return true
 	}
 	if d.Attempts+1 >= outboxMaxAttempts {
-		o.giveUp(log, d, fmt.Sprintf("gave up after %d tries: %v", d.Attempts+1, err))
+		o.giveUp(log, d, fmt.Sprintf("gave up after %d tries: %v", d.Attempts+1, err), t)
 		return true
 	}
 	o.obs.Delivery(d.Notifier, deliveryRetry)
@@ -151,14 +151,58 @@ func (o *Outbox) commitMarks(batch []sentMark) {
 	o.checkpoint("marked")
 }
 
-func (o *Outbox) giveUp(log *slog.Logger, d state.Delivery, reason string) {
-	if err := o.store.MarkFailed(d.Key, reason); err != nil && !errors.Is(err, state.ErrConflict) {
+// keeper is a target that keeps what a delivery given up carried, in the
+// transaction that records it failed: a digest's incidents go back into
+// the notifier's next digest. It returns how many things it kept.
+type keeper interface {
+	keep(tx *state.Tx, d state.Delivery) (int, error)
+}
+
+// giveUp records d failed for good, with what its target t (nil: none)
+// keeps of it. A delivery given up is never tried again, whatever t keeps.
+func (o *Outbox) giveUp(log *slog.Logger, d state.Delivery, reason string, t target) {
+	kept, err := o.markFailed(d, reason, t)
+	if err != nil && !errors.Is(err, state.ErrConflict) {
 		log.Error("cannot record a failed delivery", "key", d.Key, "err", err)
 		return
 	}
 	o.update(d, true)
 	o.obs.Delivery(d.Notifier, deliveryFailed)
 	log.Error("delivery failed for good", "key", d.Key, "reason", reason)
+	if kept > 0 {
+		log.Warn("the incidents of the failed digest go into the next digest", "key", d.Key, "incidents", kept)
+	}
+}
+
+// markFailed records d failed and what t keeps of it, in one transaction.
+// When t cannot keep it, d is recorded failed all the same: trying it
+// again, or keeping it, would not make it go.
+func (o *Outbox) markFailed(d state.Delivery, reason string, t target) (int, error) {
+	k, ok := t.(keeper)
+	if !ok {
+		return 0, o.store.MarkFailed(d.Key, reason)
+	}
+	kept := 0
+	var keepErr error
+	err := o.store.Update(func(tx *state.Tx) error {
+		cur, found, err := tx.GetDelivery(d.Key)
+		if err != nil {
+			return err
+		}
+		if err := tx.MarkFailed(d.Key, reason); err != nil {
+			return err
+		}
+		if found && cur.State == state.DeliveryPending { // keep it once
+			kept, keepErr = k.keep(tx, d)
+		}
+		return keepErr
+	})
+	if keepErr != nil {
+		o.log.Error("cannot keep what a failed delivery carried; it is lost",
+			"notifier", d.Notifier, "key", d.Key, "err", keepErr)
+		return 0, o.store.MarkFailed(d.Key, reason)
+	}
+	return kept, err
 }
 
 func (o *Outbox) checkpoint(step string) {

@@ -289,40 +289,52 @@ func TestOutboxLanes(t *testing.T) {
 	}
 }
 
-// TestOutboxShutdown stops an outbox while a delivery is in flight: it
-// finishes within the drain time; one that cannot finish in time is left
-// pending for the next start, not marked failed.
+// TestOutboxShutdown stops an outbox while a delivery is in flight: one
+// that finishes within the drain time (let go once the outbox has seen the
+// stop) is recorded sent; one that cannot finish (its notifier never
+// answers) is cut short when the drain time is up and left pending for the
+// next start, not marked failed.
 func TestOutboxShutdown(t *testing.T) {
 	tests := []struct {
-		name  string
-		wait  time.Duration
-		drain time.Duration
-		want  state.DeliveryState
+		name    string
+		release bool // let the delivery finish once the stop was asked for
+		drain   time.Duration
+		want    state.DeliveryState
 	}{
-		{"finishes in flight", 300 * time.Millisecond, 5 * time.Second, state.DeliverySent},
-		{"cut short", 10 * time.Second, 200 * time.Millisecond, state.DeliveryPending},
+		{"finishes in flight", true, time.Minute, state.DeliverySent},
+		{"cut short", false, 50 * time.Millisecond, state.DeliveryPending},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openStore(t)
 			enqueue(t, s, "k", "n")
-			p := &recordingProber{wait: tt.wait}
-			o := NewOutbox(s, OutboxOptions{})
+			gate := make(chan struct{})
+			p := &recordingProber{gate: gate, started: make(chan string, 1)}
+			hook := func(step string) {
+				if step == "stopping" && tt.release {
+					close(gate)
+				}
+			}
+			o := NewOutbox(s, OutboxOptions{Logger: slog.New(slog.DiscardHandler), Hook: hook})
 			o.setTargets(map[string]target{"n": alertTarget{p}})
 			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
+			done := make(chan error, 1)
 			go func() { done <- o.Run(ctx, tt.drain) }()
-			time.Sleep(100 * time.Millisecond) // the delivery is in flight
-			start := time.Now()
+			receive(t, p.started, "the delivery in flight")
 			cancel()
-			if err := <-done; err != nil {
-				t.Fatalf("Run() = %v", err)
-			}
-			if took := time.Since(start); took > tt.drain+time.Second {
-				t.Errorf("Run() took %v to stop, drain %v", took, tt.drain)
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("Run() = %v", err)
+				}
+			case <-time.After(20 * time.Second): // only keeps a broken outbox from hanging the test
+				t.Fatal("Run() did not return after the stop")
 			}
 			if d, _, _ := s.GetDelivery("k"); d.State != tt.want {
 				t.Errorf("delivery is %s, want %s", d.State, tt.want)
+			}
+			if got, want := len(p.keys()), map[bool]int{true: 1, false: 0}[tt.release]; got != want {
+				t.Errorf("notifier finished %d deliveries, want %d", got, want)
 			}
 		})
 	}

@@ -232,6 +232,7 @@ func (d *Daemon) reload(ctx context.Context) error {
 		}
 		d.sched = sched
 	}
+	pruneDigests(d.store, e, d.log)
 	d.log.Info("reloaded", "summary", cfg.Summary(), "added", added, "changed", changed, "removed", removed)
 	return nil
 }
@@ -269,7 +270,7 @@ func metricKey(m config.Metric) string {
 }
 
 // prune deletes resolved incidents and finished deliveries past the
-// retention.
+// retention, and digest items no notifier will post.
 func (d *Daemon) prune() {
 	p, err := d.store.Prune(d.opts.Now().Add(-state.DefaultRetention))
 	switch {
@@ -278,4 +279,8 @@ func (d *Daemon) prune() {
 	case p.Incidents+p.Deliveries > 0:
 		d.log.Info("pruned the state file", "incidents", p.Incidents, "deliveries", p.Deliveries)
 	}
+	d.mu.Lock()
+	e := d.cur
+	d.mu.Unlock()
+	pruneDigests(d.store, e, d.log)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -158,5 +159,43 @@ func TestMigrateV1ToV2(t *testing.T) {
 	collect(t, s, "team", "#alerts", "orders@1")
 	if _, got := flush(t, s, "team", t0); len(got) != 1 {
 		t.Errorf("digest after the upgrade = %q, want the one item", got)
+	}
+}
+
+// TestPruneDigests: the items of notifiers that keep refuses go, more than
+// one batch of them; the others' items and every flush count stay.
+func TestPruneDigests(t *testing.T) {
+	s := newStore(t)
+	collect(t, s, "gone", "#alerts", "orders@0")
+	flush(t, s, "gone", t0)
+	must(t, s.Update(func(tx *Tx) error {
+		keep := func(json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`1`), nil }
+		for i := range pruneBatch + 10 {
+			if err := tx.CollectDigest("gone", "#alerts", fmt.Sprintf("orders@%d", i), keep); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	collect(t, s, "a", "#alerts", "orders@1")
+	collect(t, s, "team", "#alerts", "orders@1")
+	collect(t, s, "team", "#major", "orders@2")
+	collect(t, s, "zz", "#alerts", "orders@1")
+
+	dropped, err := s.PruneDigests(func(n string) bool { return n == "team" })
+	must(t, err)
+	if want := map[string]int{"gone": pruneBatch + 10, "a": 1, "zz": 1}; !maps.Equal(dropped, want) {
+		t.Errorf("PruneDigests = %v, want %v", dropped, want)
+	}
+	for n, want := range map[string]int{"gone": 0, "a": 0, "zz": 0, "team": 2} {
+		if items, err := s.DigestItems(n); err != nil || len(items) != want {
+			t.Errorf("DigestItems(%s) after the prune = %d items, %v; want %d", n, len(items), err, want)
+		}
+	}
+	if n, err := s.DigestFlushes("gone"); err != nil || n != 1 {
+		t.Errorf("DigestFlushes(gone) after the prune = %d, %v; want 1 kept", n, err)
+	}
+	if dropped, err := s.PruneDigests(func(string) bool { return true }); err != nil || len(dropped) != 0 {
+		t.Errorf("PruneDigests(keep all) = %v, %v; want nothing", dropped, err)
 	}
 }

@@ -39,7 +39,7 @@
 //	deliveries_done         time(sent or failed) \0 key → (empty)  Prune
 //	feedback                rule \0 time(Start) \0 incident \0 series → Feedback
 //	digests                 notifier → when it last flushed, how many times
-//	digest_items            notifier \0 channel \0 incident → DigestItem   collected for the next digest
+//	digest_items            notifier \0 channel \0 incident → DigestItem   collected for the next digest; PruneDigests
 //
 // Times are stored as RFC 3339 with their UTC offset. They come back as the
 // same instants in a fixed zone, not the rule's time.Location: compare them
@@ -72,7 +72,8 @@
 // # Retention
 //
 // Prune deletes resolved incidents and finished deliveries older than a
-// cutoff; DefaultRetention (90 days) is the suggested one. For scale
+// cutoff; DefaultRetention (90 days) is the suggested one. PruneDigests
+// deletes digest items of notifiers that no longer have a digest. For scale
 // (BenchmarkOpen): 10,000 rules, 10,000 incidents and 100,000 sent
 // deliveries with 150-byte payloads fill 74 MB of pages in a 91 MB file,
 // which opens and verifies in about 20 ms. bbolt reuses the pages Prune

@@ -105,3 +105,50 @@ func (tx *Tx) pruneDeliveries(cut []byte) (deleted, scanned int, err error) {
 	}
 	return deleted, len(keys), err
 }
+
+// PruneDigests deletes what was collected for the digests of notifiers
+// that keep refuses (no longer configured, or configured without a
+// digest), which nothing would ever flush, and returns how many items it
+// deleted per notifier. It keeps their flush counts, so that a notifier
+// added again never reuses a digest delivery key.
+func (s *Store) PruneDigests(keep func(notifier string) bool) (map[string]int, error) {
+	dropped := map[string]int{}
+	for scanned := pruneBatch; scanned == pruneBatch; {
+		err := s.Update(func(tx *Tx) error {
+			var err error
+			scanned, err = tx.pruneDigests(keep, dropped)
+			return err
+		})
+		if err != nil {
+			return dropped, err
+		}
+	}
+	return dropped, nil
+}
+
+// pruneDigests deletes up to pruneBatch digest items of notifiers keep
+// refuses, counting them in dropped; it returns how many it deleted.
+func (tx *Tx) pruneDigests(keep func(string) bool, dropped map[string]int) (int, error) {
+	b, err := tx.bucket(bDigestItems)
+	if err != nil {
+		return 0, err
+	}
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && len(keys) < pruneBatch; {
+		notifier, _, _ := bytes.Cut(k, []byte{sep})
+		if keep(string(notifier)) { // skip the notifier's items
+			k, _ = c.Seek(append(bytes.Clone(notifier), sep+1))
+			continue
+		}
+		keys = append(keys, bytes.Clone(k))
+		dropped[string(notifier)]++
+		k, _ = c.Next()
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}

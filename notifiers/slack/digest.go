@@ -43,6 +43,21 @@ func (it *DigestItem) Add(a notifiers.Alert) {
 	}
 }
 
+// Merge folds later, what was collected about the same incident after it,
+// into it: the latest alert and whether it resolved come from later; the
+// first time and the worst score span both. It puts back the item of a
+// digest that could not be posted beside what was collected since.
+func (it *DigestItem) Merge(later DigestItem) {
+	first, worst := it.First, it.Worst
+	*it = later
+	if !first.IsZero() && (it.First.IsZero() || first.Before(it.First)) {
+		it.First = first
+	}
+	if finite(worst) && (!finite(it.Worst) || worst > it.Worst) {
+		it.Worst = worst
+	}
+}
+
 // Digest is one summary to post in one channel: how many incidents the
 // period from Since (zero: none known) to Until had, the worst first, each
 // with a link to its thread.
