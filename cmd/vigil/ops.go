@@ -31,6 +31,8 @@ func (o opsObserver) Delivery(notifier, result string) {
 	o.m.Delivery(notifier, result)
 }
 
+func (o opsObserver) DeliveryFailure(notifier, reason string) { o.m.DeliveryFailure(notifier, reason) }
+
 func (o opsObserver) SetFiring(rule string, n int) { o.m.SetFiring(rule, n) }
 func (o opsObserver) Reload(ok bool, at time.Time) { o.m.Reload(ok, at) }
 func (o opsObserver) ForgetRule(rule string)       { o.m.ForgetRule(rule) }

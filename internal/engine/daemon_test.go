@@ -22,12 +22,13 @@ type countingObserver struct {
 	byRule      map[string]int
 	queryErrors int
 	deliveries  map[string]int // by result
+	failures    map[string]int // by reason
 	reloads     []bool
 	forgotten   []string
 }
 
 func newObserver() *countingObserver {
-	return &countingObserver{evaluations: map[string]int{}, byRule: map[string]int{}, deliveries: map[string]int{}}
+	return &countingObserver{evaluations: map[string]int{}, byRule: map[string]int{}, deliveries: map[string]int{}, failures: map[string]int{}}
 }
 
 func (o *countingObserver) ObserveEvaluation(rule, result string, d time.Duration) {
@@ -47,6 +48,12 @@ func (o *countingObserver) Delivery(notifier, result string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.deliveries[result]++
+}
+
+func (o *countingObserver) DeliveryFailure(notifier, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.failures[reason]++
 }
 
 func (o *countingObserver) SetFiring(string, int) {}

@@ -293,6 +293,11 @@ func TestDigestRefusedKeepsIncidents(t *testing.T) {
 		defer obs.mu.Unlock()
 		return obs.deliveries[deliveryFailed] == 1
 	})
+	obs.mu.Lock()
+	if obs.failures["rejected"] != 1 {
+		t.Errorf("delivery failures by reason = %v, want one rejected", obs.failures)
+	}
+	obs.mu.Unlock()
 	d, ok, err := p.s.GetDelivery(state.DeliveryKey("digest:team/#alerts", state.EventDigest, 1, "team"))
 	if err != nil || !ok || d.State != state.DeliveryFailed || !strings.Contains(d.LastError, "#alerts not found") {
 		t.Fatalf("the digest delivery = %v %s %q, %v; want it failed: #alerts not found", ok, d.State, d.LastError, err)

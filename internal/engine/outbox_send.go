@@ -53,6 +53,9 @@ func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, t target, d stat
 		}
 	}
 	retry, err := t.send(ctx, d)
+	if err != nil && ctx.Err() == nil {
+		o.obs.DeliveryFailure(d.Notifier, failureReason(err, retry))
+	}
 	switch {
 	case err == nil:
 		o.checkpoint("sent")

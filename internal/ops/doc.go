@@ -32,7 +32,7 @@
 //	vigil_incidents_opened_total{rule}
 //	vigil_incidents_resolved_total{rule}
 //	vigil_deliveries_total{notifier,result}               sent | failed | retried | skipped
-//	vigil_delivery_failures_total{notifier,reason}
+//	vigil_delivery_failures_total{notifier,reason}        timeout | rate_limited | rejected | error
 //	vigil_delivery_queue_pending                          gauge
 //	vigil_config_reloads_total{result}                    success | failure
 //	vigil_config_last_reload_successful                   gauge, 0 or 1

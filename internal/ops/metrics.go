@@ -127,7 +127,7 @@ func newMetrics() *Metrics {
 			"Notification delivery attempts by notifier and outcome: sent, failed (given up), retried (will be tried again) or skipped (snoozed, muted or already delivered).",
 			"notifier", "result"),
 		deliveryFailures: counterVec("vigil_delivery_failures_total",
-			"Failed notification deliveries by notifier and reason (for example timeout, rate_limited, server_error, rejected).",
+			"Failed notification delivery attempts by notifier and reason: timeout, rate_limited, rejected (not to be retried) or error.",
 			"notifier", "reason"),
 		deliveryQueue: gauge("vigil_delivery_queue_pending",
 			"Notifications waiting to be delivered, retries included. A queue that keeps growing means a notifier is down."),

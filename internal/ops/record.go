@@ -151,7 +151,7 @@ func (m *Metrics) Delivery(notifier, result string) {
 }
 
 // DeliveryFailure counts a failed attempt through notifier for reason, a
-// short fixed word such as "timeout", "rate_limited", "server_error" or
+// short fixed word such as "timeout", "rate_limited", "error" or
 // "rejected" (never an error message: each distinct reason is a new series).
 func (m *Metrics) DeliveryFailure(notifier, reason string) {
 	if m == nil {
