@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -180,4 +181,53 @@ func alertTimes(out, rule string) []string {
 		got = append(got, m[1])
 	}
 	return got
+}
+
+// TestRunKeepsSnapshotForBacktest runs the real daemon on a state file
+// with feedback: while it runs, the backtest reads the feedback from the
+// daemon's snapshot, and a clean stop leaves a last snapshot behind.
+func TestRunKeepsSnapshotForBacktest(t *testing.T) {
+	dir := writeBacktestConfig(t)
+	recordFeedback(t, dir)
+	live, snap := filepath.Join(dir, "vigil-state.db"), filepath.Join(dir, "vigil-state.db.snapshot")
+	cmd, logs := daemon(t, dir)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, serr := os.Stat(snap)
+		r, lerr := state.OpenReadOnly(live, state.Options{Timeout: -1})
+		if lerr == nil {
+			r.Close() // a reader would keep the daemon out
+		}
+		if serr == nil && errors.Is(lerr, state.ErrLocked) {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("no snapshot while the daemon holds the state file after a minute (%v, %v); logs:\n%s", serr, lerr, logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	out, errOut, code := backtestNoHang(t, dir, "--config", "vigil.yaml", "--rule", "orders", "--from", "2024-03-01", "--to", "2024-03-08")
+	stopAt := time.Now()
+	stop(t, cmd, logs)
+	if code != exitOK {
+		t.Fatalf("backtest exit %d, want 0; stderr %q", code, errOut)
+	}
+	if want := "from the daemon's snapshot vigil-state.db.snapshot"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q, want it to contain %q", errOut, want)
+	}
+	if got, want := feedbackLine(out, "orders"), "orders 4 3 1 0 1 1 1 mark left out"; !strings.HasPrefix(got, want) {
+		t.Errorf("feedback %q, want it to start %q\n%s", got, want, out)
+	}
+	info, err := os.Stat(snap)
+	if err != nil {
+		t.Fatalf("no snapshot after the daemon stopped: %v", err)
+	}
+	if info.ModTime().Before(stopAt.Truncate(time.Second)) {
+		t.Errorf("snapshot written at %v, before the stop at %v: the daemon wrote none on shutdown", info.ModTime(), stopAt)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("state file: %v", err)
+	}
 }
