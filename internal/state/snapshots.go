@@ -44,8 +44,11 @@ type Snapshotter struct {
 // opts.Every, and a last one on Close. Changes to rule progress and the
 // outbox, made on every evaluation, do not count: readers of the copy
 // read incidents and feedback. Copies are made in a goroutine of
-// their own, so a commit never waits for one; they read the store in a
-// read transaction, which runs alongside its writers.
+// their own and read the store in a read transaction, which runs
+// alongside its writers: a commit waits for a copy only in the rare case
+// that it has to grow the file's memory map (bbolt remaps when no read
+// transaction is open; the map doubles, up to 1 GB), and a copy takes
+// about 0.1 s for 74 MB of records (BenchmarkCopyTo).
 func (s *Store) Snapshots(opts SnapshotOptions) *Snapshotter {
 	if opts.Path == "" {
 		opts.Path = SnapshotPath(s.path)
