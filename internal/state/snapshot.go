@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -68,18 +67,4 @@ func removeStale(path string) {
 	for _, name := range stale {
 		_ = os.Remove(name)
 	}
-}
-
-// SnapshotAge returns when the snapshot at path was written (its
-// modification time, which is when the copy finished) and how long ago.
-// The error wraps fs.ErrNotExist when there is none.
-func SnapshotAge(path string, now time.Time) (at time.Time, age time.Duration, err error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return time.Time{}, 0, fmt.Errorf("state snapshot: %w", err)
-	}
-	if !info.Mode().IsRegular() {
-		return time.Time{}, 0, fmt.Errorf("state snapshot %s is not a file: %w", path, fs.ErrInvalid)
-	}
-	return info.ModTime(), max(now.Sub(info.ModTime()), 0), nil
 }
