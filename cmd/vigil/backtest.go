@@ -45,18 +45,31 @@ Rules from a config (--config):
 
   Feedback: what people said about alerts in Slack (Not an anomaly,
   confirmed, acknowledged) is kept in the daemon's state file (state: in
-  the config). The backtest reads it, read-only, for the buckets of the
-  range, and adds a table per rule: the buckets marked not an anomaly and
+  the config). The backtest reads it for the buckets of the range, and
+  adds a table per rule: the buckets marked not an anomaly and
   how many the rule would still alert on (the false alarms its settings
   keep making), the buckets confirmed as anomalies and how many it would
   alert on, and the acknowledged incidents and how many it would alert on.
   Hint lines name, from the z-scores and changes of those buckets, the
   sensitivity, threshold, min_rel_delta or min_delta that would silence the
   remaining false alarms, and how many of the confirmed anomalies each
-  keeps. A running daemon holds the state file: the backtest then says so
-  on stderr and reports without feedback (stop the daemon to include it).
-  Feedback is separate from --labels: labels are windows you give, feedback
-  is what people said about live alerts, and neither changes the other.
+  keeps. Feedback is separate from --labels: labels are windows you give,
+  feedback is what people said about live alerts, and neither changes the
+  other.
+
+  The state also keeps the replay's baselines as the daemon's: the buckets
+  of past incidents (detect.exclude.incidents) and of confirmed anomalies
+  (detect.exclude.feedback) are left out of them, as they were live.
+
+  The backtest reads a copy of the state, made in a temporary folder and
+  removed at the end: it never writes the state file, and holds it, shared
+  with other readers, only while the copy is made. A running daemon holds
+  the state file for as long as it runs; the backtest then copies the
+  snapshot the daemon keeps beside it (vigil-state.db.snapshot for
+  vigil-state.db, rewritten a few seconds after each change) and says on
+  stderr how old it is ("feedback as of 14:05:12, 40 s ago, from the
+  daemon's snapshot ..."). When neither can be read it says so on stderr
+  and reports without feedback, with past incidents left in the baselines.
 
   seasonal, change, threshold and freshness judge each bucket exactly as
   the daemon did live. stl, holt_winters and cusum fit from where the data

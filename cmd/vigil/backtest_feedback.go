@@ -17,7 +17,7 @@ import (
 
 // feedbackWait is how long backtest waits for the state file's lock. A
 // running daemon holds it for as long as it runs, so waiting longer would
-// only delay the replay.
+// only delay the replay: the daemon's snapshot is read instead.
 const feedbackWait = time.Second
 
 // storedFeedback is what the state file says about the replayed rules,
@@ -26,6 +26,9 @@ type storedFeedback struct {
 	path  string
 	err   error
 	rules map[string]ruleFeedback
+	// asOf says, when the feedback comes from the daemon's snapshot, how
+	// old it is; snapProblem why the snapshot was not read either.
+	asOf, snapProblem string
 }
 
 // ruleFeedback is what people said about one rule's alerts.
@@ -36,17 +39,14 @@ type ruleFeedback struct {
 }
 
 // readFeedback reads the feedback on rules within [from, to) from the
-// state file at path, opened read-only for as short a time as it takes:
-// a daemon starting meanwhile waits for it.
-func readFeedback(path string, rules []string, from, to time.Time, wait time.Duration) storedFeedback {
-	fb := storedFeedback{path: path, rules: map[string]ruleFeedback{}}
-	s, err := state.OpenReadOnly(path, state.Options{Timeout: wait})
-	if err != nil {
-		fb.err = err
+// replay's copy of the state.
+func readFeedback(st *replayState, rules []string, from, to, now time.Time) storedFeedback {
+	fb := storedFeedback{path: st.path, rules: map[string]ruleFeedback{}, asOf: st.snapshotNote(now), snapProblem: st.snapshotProblem()}
+	if !st.read() {
+		fb.err = st.err
 		return fb
 	}
-	defer s.Close()
-	fb.err = s.View(func(tx *state.Tx) error {
+	fb.err = st.store.View(func(tx *state.Tx) error {
 		for _, rule := range rules {
 			rf, err := ruleFeedbackOf(tx, rule, from, to)
 			if err != nil {
@@ -89,29 +89,37 @@ func ruleFeedbackOf(tx *state.Tx, rule string, from, to time.Time) (ruleFeedback
 	return rf, nil
 }
 
-// problem says why no feedback was read, for stderr; "" when it was, or
-// when there is simply no state file yet.
+// problem says why no feedback was read, or that it comes from the
+// daemon's snapshot, for stderr; "" when it was read from the state file,
+// or when there is simply no state file yet.
 func (fb *storedFeedback) problem() string {
 	switch {
+	case fb.err == nil && fb.asOf != "":
+		return fmt.Sprintf("the state file %s is in use by a running vigil daemon; feedback %s (rewritten a few seconds after each change)", fb.path, fb.asOf)
 	case fb.err == nil, errors.Is(fb.err, fs.ErrNotExist):
 		return ""
 	case errors.Is(fb.err, state.ErrLocked):
-		return fmt.Sprintf("the state file %s is in use by a running vigil daemon, so the report leaves out Slack feedback; run the backtest while the daemon is stopped to include it", fb.path)
+		return fmt.Sprintf("the state file %s is in use by a running vigil daemon, so the report leaves out Slack feedback and the replay keeps past incidents in the baselines; run the backtest while the daemon is stopped to include it%s", fb.path, fb.snapProblem)
 	}
-	return fmt.Sprintf("the report leaves out Slack feedback: %v", fb.err)
+	return fmt.Sprintf("the report leaves out Slack feedback, and the replay keeps past incidents in the baselines: %v", fb.err)
 }
 
 // heading introduces the feedback table, or says why there is none.
 func (fb *storedFeedback) heading(labels bool) string {
 	switch {
+	case fb.err == nil:
 	case errors.Is(fb.err, fs.ErrNotExist):
 		return fmt.Sprintf("Feedback: none, there is no state file %s yet (the daemon writes what people say about alerts there).", fb.path)
 	case errors.Is(fb.err, state.ErrLocked):
 		return fmt.Sprintf("Feedback: not read, the state file %s is in use by a running vigil daemon.", fb.path)
-	case fb.err != nil:
+	default:
 		return "Feedback: not read: " + strings.ReplaceAll(fb.err.Error(), "\n", "; ")
 	}
-	s := "Feedback people gave in Slack on buckets of the range, from " + fb.path + ", and whether the rules would alert on them now"
+	s := "Feedback people gave in Slack on buckets of the range, from " + fb.path
+	if fb.asOf != "" {
+		s = "Feedback people gave in Slack on buckets of the range, " + fb.asOf
+	}
+	s += ", and whether the rules would alert on them now"
 	if labels {
 		s += " (separate from --labels, which score the alerts above against the windows given)"
 	}

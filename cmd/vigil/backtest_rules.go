@@ -49,13 +49,17 @@ func backtestRules(f *backtestFlags, stdout, stderr io.Writer, log *slog.Logger)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e, err := engine.Build(ctx, cfg, engine.Options{Logger: log, Now: func() time.Time { return now }})
+	// The replay reads a copy of the daemon's state: feedback for the
+	// report, and past incidents to keep out of baselines as the daemon does.
+	st := openReplayState(cfg.State, feedbackWait)
+	defer st.Close()
+	e, err := engine.Build(ctx, cfg, engine.Options{Logger: log, Now: func() time.Time { return now }, Store: st.store})
 	if err != nil {
 		printErrors(stderr, err)
 		return exitConfig
 	}
 	defer e.Close()
-	fb := readFeedback(cfg.State, selected(e.Rules(), f.rules), from, to, feedbackWait)
+	fb := readFeedback(st, selected(e.Rules(), f.rules), from, to, time.Now())
 	if note := fb.problem(); note != "" {
 		fmt.Fprintln(stderr, "vigil backtest: note:", note)
 	}

@@ -32,6 +32,13 @@ it lasts), and every notification is recorded before it is sent, so that a
 restart neither loses nor repeats one. After a downtime the buckets missed
 are judged too. A rule that keeps failing is reported to its notifiers.
 
+The daemon holds the state file for as long as it runs. Beside it, it
+keeps a read copy, <state>.snapshot (vigil-state.db.snapshot), for tools
+that read its records while it runs (vigil backtest reads feedback there):
+written on start, a few seconds after incidents or feedback change, and on
+shutdown, each time to a temporary file that is then renamed over the last
+copy. It is only read: the daemon never loads it back.
+
 Reload with SIGHUP, or with --watch whenever the config file or a rules file
 changes: the new config is loaded and built in full first, and if that fails
 the running one stays. Stop with SIGINT (Ctrl-C) or SIGTERM: evaluations in
@@ -116,6 +123,10 @@ func runDaemon(args []string, stdout, stderr io.Writer, g *globals) int {
 		return exitConfig
 	}
 	defer store.Close()
+	// Tools that read the state (vigil backtest) cannot open the file the
+	// daemon holds; they read this copy, kept fresh until the daemon stops.
+	snapshots := store.Snapshots(state.SnapshotOptions{Logger: log})
+	defer snapshots.Close()
 	opts := engine.DaemonOptions{
 		Options:         engine.Options{Logger: log, Stdout: stdout, Now: time.Now, Store: store, Hook: testHook, Observer: opsObserver{metrics}},
 		Load:            load,

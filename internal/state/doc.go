@@ -16,7 +16,12 @@
 // one writer at a time and takes an exclusive lock on the file, which is
 // exactly one daemon owning its state. Tools that only read it (vigil
 // backtest reads feedback) use OpenReadOnly, which takes the shared lock
-// and so gives way to a running daemon instead of waiting for it. SQLite
+// and so gives way to a running daemon instead of waiting for it. So that
+// they can read a running daemon's records too, the daemon keeps a
+// snapshot beside the file (Snapshots, SnapshotPath: vigil-state.db.snapshot),
+// a consistent copy made in a read transaction (bbolt's Tx.WriteTo) into a
+// temporary file that is then renamed over the last one; it is rewritten
+// a few seconds after incidents or feedback change, and on shutdown. SQLite
 // would also do, but costs cgo (or a large translated driver) and a SQL
 // layer that these access patterns do not need: every read is a key lookup
 // or a prefix scan in key order.

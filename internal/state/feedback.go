@@ -67,6 +67,7 @@ func (tx *Tx) AddFeedback(f Feedback) error {
 	if err := f.check(); err != nil {
 		return fmt.Errorf("add feedback: %w", err)
 	}
+	tx.readersChanged()
 	b, err := tx.bucket(bFeedback)
 	if err != nil {
 		return err
@@ -144,6 +145,9 @@ func (tx *Tx) deleteFeedback(rule, id string) error {
 	})
 	if err != nil {
 		return err
+	}
+	if len(keys) > 0 {
+		tx.readersChanged()
 	}
 	for _, k := range keys {
 		if err := tx.del(bFeedback, k); err != nil {

@@ -92,6 +92,7 @@ func (tx *Tx) PutIncident(inc *Incident) error {
 	if err := inc.check(); err != nil {
 		return fmt.Errorf("put incident %s: %w", inc.ID, err)
 	}
+	tx.readersChanged()
 	old, had, err := tx.GetIncident(inc.ID)
 	if err != nil {
 		return err
@@ -227,6 +228,7 @@ func (tx *Tx) eachIncidentOfRule(rule string, fn func(Incident)) error {
 
 // deleteIncident removes a resolved incident and its index entries.
 func (tx *Tx) deleteIncident(inc Incident) error {
+	tx.readersChanged()
 	id := []byte(inc.ID)
 	for name, key := range map[string][]byte{
 		string(bIncidents):    id,

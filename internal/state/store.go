@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,6 +39,9 @@ type Store struct {
 	path string
 	now  func() time.Time
 	log  *slog.Logger
+
+	watchMu  sync.Mutex
+	watchers []chan struct{} // told after a commit that changed incidents or feedback
 }
 
 // Tx is one transaction. It is valid only inside the function passed to
@@ -45,6 +49,8 @@ type Store struct {
 type Tx struct {
 	tx *bolt.Tx
 	s  *Store
+
+	told bool // a change readers see is announced on commit
 }
 
 func (o Options) withDefaults() Options {
