@@ -206,11 +206,17 @@ func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 }
 
 // seasonalMedian8 is the median of eight values, the default Seasons with
-// none missing: the compare-exchanges of seasonalNets()[8] that lead to the
-// two middle outputs, on local variables, which the compiler keeps in
-// registers where the general network goes through memory.
+// none missing, which hold no NaN: the compare-exchanges of
+// seasonalNets()[8] that lead to the two middle outputs, on local variables
+// that the compiler keeps in registers where the general network goes
+// through memory. They compare the values' seasonalOrder keys as integers:
+// Go's min and max of float64 take four to six instructions each to get NaN
+// and the sign of zero right, an integer one a compare and a conditional
+// move. The keys order non-NaN values as min and max do, -0 before +0, so
+// the result has the same bits.
 func seasonalMedian8(x *[8]float64) float64 {
-	a0, a1, a2, a3, a4, a5, a6, a7 := x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
+	a0, a1, a2, a3 := seasonalOrder(x[0]), seasonalOrder(x[1]), seasonalOrder(x[2]), seasonalOrder(x[3])
+	a4, a5, a6, a7 := seasonalOrder(x[4]), seasonalOrder(x[5]), seasonalOrder(x[6]), seasonalOrder(x[7])
 	a0, a1 = min(a0, a1), max(a0, a1)
 	a2, a3 = min(a2, a3), max(a2, a3)
 	a4, a5 = min(a4, a5), max(a4, a5)
@@ -227,7 +233,20 @@ func seasonalMedian8(x *[8]float64) float64 {
 	a3 = min(a3, a7)
 	a4 = max(a2, a4)
 	a3 = min(a3, a5)
-	return seasonalMid(min(a3, a4), max(a3, a4))
+	return seasonalMid(seasonalUnorder(min(a3, a4)), seasonalUnorder(max(a3, a4)))
+}
+
+// seasonalOrder maps a float64 that is not NaN to an int64 that sorts as
+// the float does, with -0 below +0 as Go's min and max take them: a
+// negative value's bits other than the sign are flipped, so that a larger
+// magnitude sorts lower. seasonalUnorder is its inverse.
+func seasonalOrder(v float64) int64 {
+	b := int64(math.Float64bits(v))
+	return b ^ int64(uint64(b>>63)>>1)
+}
+
+func seasonalUnorder(k int64) float64 {
+	return math.Float64frombits(uint64(k ^ int64(uint64(k>>63)>>1)))
 }
 
 // scaled is slots for the common case, a fixed UTC offset and growth

@@ -116,6 +116,32 @@ func TestSeasonalMedian8(t *testing.T) {
 	}
 }
 
+// TestSeasonalMedian8Bits checks that the eight-value median on integer
+// keys gives the bits of the float network it replaces, which orders -0
+// below +0 with Go's min and max, on zeros of both signs, negative values,
+// ties and infinities.
+func TestSeasonalMedian8Bits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	pool := []float64{math.Copysign(0, -1), 0, -1, 1, -2.5, 2.5, math.Inf(1), math.Inf(-1), math.SmallestNonzeroFloat64, -math.MaxFloat64}
+	for range 200000 {
+		var x [8]float64
+		for i := range x {
+			x[i] = pool[rng.IntN(len(pool))]
+		}
+		ref := x
+		seasonalSort(ref[:], seasonalNets()[8])
+		want := seasonalMid(ref[3], ref[4])
+		if got := seasonalMedian8(&x); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("seasonalMedian8(%v) = %v (bits %x), want %v (bits %x)", x, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	}
+	for _, v := range pool {
+		if got := seasonalUnorder(seasonalOrder(v)); math.Float64bits(got) != math.Float64bits(v) {
+			t.Errorf("seasonalUnorder(seasonalOrder(%v)) = %v", v, got)
+		}
+	}
+}
+
 // TestSeasonalLog checks the table log against math.Log2, within the
 // 1.25/1024 of an octave it promises: half a bin of the mantissa (up to
 // 0.72/1024 where the log is steepest) and the rounding.
