@@ -77,11 +77,27 @@ var seasonalNets = sync.OnceValue(func() [][][2]uint8 {
 	return nets
 })
 
-// seasonalSort sorts x, which holds no NaN, with network net for len(x).
-func seasonalSort(x []float64, net [][2]uint8) {
+// seasonalMedianNet returns the median of x[:k], which hold no NaN, using
+// network net for len(x) on their seasonalOrder keys in o (of len(x)), with
+// the other len(x)-k inputs taken as +Inf.
+func seasonalMedianNet(x []float64, k int, o []int64, net [][2]uint8) float64 {
+	for i, v := range x[:k] {
+		o[i] = seasonalOrder(v)
+	}
+	inf := seasonalOrder(math.Inf(1))
+	for i := k; i < len(o); i++ {
+		o[i] = inf
+	}
+	seasonalSortKeys(o, net)
+	return seasonalMid(seasonalUnorder(o[(k-1)/2]), seasonalUnorder(o[k/2]))
+}
+
+// seasonalSortKeys sorts o with network net for len(o): on the keys of
+// seasonalOrder, as the network's min and max would sort the floats.
+func seasonalSortKeys(o []int64, net [][2]uint8) {
 	for _, c := range net {
-		a, b := x[c[0]], x[c[1]]
-		x[c[0]], x[c[1]] = min(a, b), max(a, b)
+		a, b := o[c[0]], o[c[1]]
+		o[c[0]], o[c[1]] = min(a, b), max(a, b)
 	}
 }
 

@@ -100,9 +100,10 @@ func (r *seasonalRun) predict(t int) (expected, f float64, k int) {
 	if r.daily > 0 {
 		if corr, c := r.recent(t, expected); c > 0 {
 			// The median of c residuals, each with the prediction variance,
-			// adds seasonalMedianVar(c) of it.
+			// adds seasonalMedianVar(c) of it: the factor is
+			// seasonalPredict[c], √(1+seasonalMedianVar(c)).
 			expected += corr
-			f *= math.Sqrt(1 + seasonalMedianVar(c))
+			f *= seasonalPredict[c]
 		}
 	}
 	return expected, f, st.k

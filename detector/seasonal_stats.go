@@ -107,8 +107,9 @@ type seasonalRun struct {
 	need    int // valid past slots a bucket needs to be judged
 	lo      int // bucket of st[0]
 	st      []seasonalStat
-	zone    *seasonalZone // nil when slots are a whole number of seasons back
-	net     [][2]uint8    // sorting network for seasons values
+	zone    *seasonalZone             // nil when slots are a whole number of seasons back
+	net     [][2]uint8                // sorting network for seasons values
+	ord     [seasonalMaxSeasons]int64 // the keys it sorts
 	widen   *[seasonalMaxWindow + 1]float64
 
 	level  LevelAdjust
@@ -178,7 +179,8 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 // whether that is enough to judge j is decided by the caller.
 //
 // The values are sorted with a sorting network: the slot has at most Seasons
-// values, the network's compare-exchanges compile to branch-free min/max, and
+// values, the network's compare-exchanges compile to branch-free min/max on
+// integer keys (seasonalOrder), and
 // missing values are padded with +Inf so that one network serves every
 // count. Random data makes the branches of an insertion sort mispredict about
 // every other comparison, which made it three times slower; a general sort or
@@ -203,11 +205,7 @@ func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 	case k == 8:
 		return seasonalStat{med: seasonalMedian8((*[8]float64)(x)), k: k}
 	}
-	for i := k; i < len(x); i++ {
-		x[i] = math.Inf(1)
-	}
-	seasonalSort(x, r.net)
-	return seasonalStat{med: seasonalMid(x[(k-1)/2], x[k/2]), k: k}
+	return seasonalStat{med: seasonalMedianNet(x, k, r.ord[:len(x)], r.net), k: k}
 }
 
 // scaled is slots for the common case, a fixed UTC offset and growth
