@@ -108,6 +108,14 @@ func (h *seasonalHist) middle(b int) float64 {
 	return math.Float64frombits(e<<52 | uint64(k&(1<<h.sub-1))<<rest | 1<<(rest-1))
 }
 
+// middleOf is middle(b) for a bin b from quantileBin, NaN for -1.
+func (h *seasonalHist) middleOf(b int) float64 {
+	if b < 0 {
+		return math.NaN()
+	}
+	return h.middle(b)
+}
+
 // edges returns the values at the bottom and top of bin b.
 func (h *seasonalHist) edges(b int) (lo, hi float64) {
 	switch b {
@@ -185,12 +193,26 @@ func (h *seasonalHist) reset() {
 }
 
 // quantile returns the q-quantile of the values, 0 < q <= 1: the middle or
-// the mean of the bin that holds rank q·(n-1) of the sorted values. It keeps a position
-// for each of two q and walks from there, which costs a step or two when the
-// window moves by one value.
+// the mean of the bin that holds rank q·(n-1) of the sorted values (see
+// quantileBin); NaN when there are none.
 func (h *seasonalHist) quantile(q float64) float64 {
-	if h.n == 0 {
+	b := h.quantileBin(q)
+	switch {
+	case b < 0:
 		return math.NaN()
+	case h.sum == nil:
+		return h.middle(b)
+	}
+	return h.value(b, int(h.count[b]), h.sum[b])
+}
+
+// quantileBin returns the bin that holds rank q·(n-1) of the sorted values,
+// 0 < q <= 1, or -1 when there are none. It keeps a position for each of
+// two q and walks from there, which costs a step or two when the window
+// moves by one value.
+func (h *seasonalHist) quantileBin(q float64) int {
+	if h.n == 0 {
+		return -1
 	}
 	i := 0 // the position kept for q, else an unused one, else the last
 	for i < len(h.ptr)-1 && h.ptr[i].q != q && h.ptr[i].q != 0 {
@@ -216,10 +238,7 @@ func (h *seasonalHist) quantile(q float64) float64 {
 		p.below += int(h.count[p.bin])
 		p.bin++
 	}
-	if h.sum == nil {
-		return h.middle(p.bin)
-	}
-	return h.value(p.bin, int(h.count[p.bin]), h.sum[p.bin])
+	return p.bin
 }
 
 // seasonalErrKey is key for the histograms of errors (seasonalErrSub,
