@@ -52,18 +52,14 @@ func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int, buf *seasona
 	hist := &buf.growthHist
 	hist.init(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
 	keys, rest := seasonalBuf(&buf.gKey, n), seasonalBuf(&buf.gRest, n)
-	for u := gw.base; u < hi; u++ {
-		k, neg := int32(-1), false
-		if u-p >= 0 {
-			a, b := vals[u], vals[u-p]
-			neg = a < 0 || b < 0
-			if q := a / b; q-q == 0 && a >= 0 && b > 0 { // a finite ratio of positive values
-				k, rest[u-gw.base] = seasonalGrowthKey(q)
-			}
-		}
-		keys[u-gw.base] = k
-		gw.neg[u-gw.base+1] = gw.neg[u-gw.base] + int32(seasonalCount(neg))
+	// Buckets before p have no value a season earlier: no pair.
+	u0 := min(max(gw.base, p), hi)
+	for u := gw.base; u < u0; u++ {
+		keys[u-gw.base] = -1
+		gw.neg[u-gw.base+1] = gw.neg[u-gw.base]
 	}
+	x0 := u0 - gw.base
+	seasonalRatioKeys(vals[u0:hi], vals[u0-p:hi-p], keys[x0:], rest[x0:], gw.neg[x0:])
 	gw.ratios(hist, keys, rest, g)
 	return g
 }
@@ -83,35 +79,39 @@ func (gw *seasonalGrowthWin) known(j, n int) bool {
 	return 2*n >= gw.w && !(gw.strict && gw.neg[j-gw.base] > gw.neg[j-gw.w-gw.base])
 }
 
+// seasonalRatioKeys sets keys[x] and rest[x] to the histogram key and rest
+// of the ratio cur[x]/prev[x] when it is a finite ratio of positive values
+// (key -1 otherwise), and neg[x+1] to neg[x] plus one when either value is
+// negative.
+func seasonalRatioKeys(cur, prev []float64, keys []int32, rest []int64, neg []int32) {
+	prev, keys, rest, neg = prev[:len(cur)], keys[:len(cur)], rest[:len(cur)], neg[:len(cur)+1]
+	c := neg[0]
+	for x, a := range cur {
+		b, k := prev[x], int32(-1)
+		if q := a / b; q-q == 0 && a >= 0 && b > 0 {
+			k, rest[x] = seasonalGrowthKey(q)
+		}
+		keys[x] = k
+		c += int32(seasonalCount(a < 0 || b < 0))
+		neg[x+1] = c
+	}
+}
+
 // ratios fills g with the median of the ratios of each block's window, from
 // their histogram keys and rests (key -1: no ratio).
 func (gw *seasonalGrowthWin) ratios(hist *seasonalHist, keys []int32, rest []int64, g []float64) {
-	n := 0 // pairs in the window
-	for u, k := range keys[:gw.w] {
-		if k >= 0 {
-			hist.addKey(k, rest[u])
-			n++
-		}
-	}
+	hist.slideKeys(nil, nil, keys[:gw.w], rest[:gw.w])
 	for b := gw.first; b < gw.hi; b += gw.block {
 		cur := math.NaN()
-		if gw.known(b, n) {
+		if gw.known(b, hist.n) {
 			cur = hist.quantile(0.5)
 		}
 		end := min(b+gw.block, gw.hi)
 		for j := max(b, gw.lo); j < end; j++ {
 			g[j-gw.lo] = cur
 		}
-		for j := b; j < end; j++ {
-			if out := j - gw.w - gw.base; keys[out] >= 0 {
-				hist.removeKey(keys[out], rest[out])
-				n--
-			}
-			if in := j - gw.base; keys[in] >= 0 {
-				hist.addKey(keys[in], rest[in])
-				n++
-			}
-		}
+		out, in := b-gw.w-gw.base, b-gw.base
+		hist.slideKeys(keys[out:out+end-b], rest[out:out+end-b], keys[in:in+end-b], rest[in:in+end-b])
 	}
 }
 

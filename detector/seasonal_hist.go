@@ -184,6 +184,48 @@ func (h *seasonalHist) removeKey(k int32, r int64) {
 	h.ptr[1].below -= seasonalCount(b < h.ptr[1].bin)
 }
 
+// slideKeys removes the values of keys out, whose rests are rOut, and adds
+// those of keys in, whose rests are rIn; key -1 is no value. It is
+// removeKey and addKey in loops with the arrays and the kept positions in
+// local variables, which the compiler keeps in registers.
+func (h *seasonalHist) slideKeys(out []int32, rOut []int64, in []int32, rIn []int64) {
+	count, octave, sum := h.count, h.octave, h.sum
+	b0, b1 := h.ptr[0].bin, h.ptr[1].bin
+	var dn, d0, d1 int
+	rOut, rIn = rOut[:len(out)], rIn[:len(in)]
+	for x, k := range out {
+		if k < 0 {
+			continue
+		}
+		b := int(k & 0xffff)
+		count[b]--
+		octave[k>>16]--
+		if sum != nil {
+			sum[b] -= rOut[x]
+		}
+		dn--
+		d0 -= seasonalCount(b < b0)
+		d1 -= seasonalCount(b < b1)
+	}
+	for x, k := range in {
+		if k < 0 {
+			continue
+		}
+		b := int(k & 0xffff)
+		count[b]++
+		octave[k>>16]++
+		if sum != nil {
+			sum[b] += rIn[x]
+		}
+		dn++
+		d0 += seasonalCount(b < b0)
+		d1 += seasonalCount(b < b1)
+	}
+	h.n += dn
+	h.ptr[0].below += d0
+	h.ptr[1].below += d1
+}
+
 // reset empties h.
 func (h *seasonalHist) reset() {
 	clear(h.count)
