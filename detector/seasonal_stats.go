@@ -189,7 +189,8 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 	x := buf[:r.seasons]
 	k := 0
-	if r.zone == nil && r.growth != nil && r.level != LevelShift && j-r.seasons*r.p >= 0 && j-(r.seasons-1)*r.p >= r.gLo {
+	if r.growth != nil && r.level != LevelShift && j-r.seasons*r.p >= 0 && j-(r.seasons-1)*r.p >= r.gLo &&
+		(r.zone == nil || r.zone.steady(j, j-r.seasons*r.p)) {
 		if r.seasons == 8 {
 			if med, ok := r.scaled8(j); ok {
 				return seasonalStat{med: med, k: 8}
@@ -208,9 +209,9 @@ func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 	return seasonalStat{med: seasonalMedianNet(x, k, r.ord[:len(x)], r.net), k: k}
 }
 
-// scaled is slots for the common case, a fixed UTC offset and growth
-// ratios, with every slot and growth inside the arrays: the same values in
-// a loop with no branch but the missing ones'.
+// scaled is slots for the common case, the same UTC offset over the slots
+// and growth ratios, with every slot and growth inside the arrays: the same
+// values in a loop with no branch but the missing ones'.
 func (r *seasonalRun) scaled(j int, x []float64) int {
 	k, chain, vals := 0, r.growths(j), r.vals
 	for s := 1; s <= len(x); s++ {
