@@ -155,23 +155,84 @@ func (r *seasonalRun) recent(i int, med float64) (corr float64, c int) {
 		if t < r.lo {
 			continue
 		}
-		st, v := r.st[t-r.lo], r.vals[t]
-		if st.k < r.need || v-v != 0 {
+		d, q := r.dRes[t-r.lo], r.dRel[t-r.lo]
+		if d != d { // too few slots or no value
 			continue
 		}
-		q := v/st.med - 1
-		positive = positive && st.med > 0 && v >= 0 && q-q == 0 // a finite ratio of positive values
-		seasonalInsert(res[:c+1], v-st.med)
-		seasonalInsert(rel[:c+1], q)
+		// q is NaN unless a finite ratio of positive values: rel is then
+		// not used.
+		positive = positive && q == q
+		res[c], rel[c] = d, q
 		c++
 	}
 	if 2*c < r.daily {
 		return 0, 0
 	}
-	if corr := seasonalMid(rel[(c-1)/2], rel[c/2]) * med; positive && corr-corr == 0 {
+	if corr := seasonalMedianIns(rel[:c]) * med; positive && corr-corr == 0 {
 		return corr, c
 	}
-	return seasonalMid(res[(c-1)/2], res[c/2]), c
+	return seasonalMedianIns(res[:c]), c
+}
+
+// seasonalMedianIns returns the median of x as inserting its values one by
+// one with seasonalInsert and taking the middle would: for two and three
+// values with selects on the bits, which compile to conditional moves where
+// the branches of the insertion mispredict on random residuals. Ties (such
+// as -0 and +0) stay in the order of x, as in the insertion.
+func seasonalMedianIns(x []float64) float64 {
+	switch len(x) {
+	case 2:
+		lo, hi := seasonalSorted2(x[0], x[1])
+		return seasonalMid(math.Float64frombits(lo), math.Float64frombits(hi))
+	case 3:
+		// The insertion puts c after hi unless hi > c, and before lo when
+		// also lo > c.
+		lo, hi := seasonalSorted2(x[0], x[1])
+		c := x[2]
+		m := math.Float64bits(c)
+		if math.Float64frombits(lo) > c {
+			m = lo
+		}
+		if !(math.Float64frombits(hi) > c) {
+			m = hi
+		}
+		return math.Float64frombits(m)
+	}
+	for k := 1; k < len(x); k++ {
+		seasonalInsert(x[:k+1], x[k])
+	}
+	return seasonalMid(x[(len(x)-1)/2], x[len(x)/2])
+}
+
+// seasonalSorted2 returns the bits of a and b in the order seasonalInsert
+// leaves them: b first only when a > b.
+func seasonalSorted2(a, b float64) (lo, hi uint64) {
+	lo, hi = math.Float64bits(a), math.Float64bits(b)
+	if a > b {
+		lo, hi = hi, lo
+	}
+	return lo, hi
+}
+
+// dailyResiduals sets dRes and dRel for the buckets from r.lo, which recent
+// reads for each of the r.daily days after each: a bucket's residual v-med
+// against its weekly median med, NaN when it has fewer than r.need slots or
+// no value, and its ratio v/med-1, NaN unless both are positive and it is
+// finite.
+func (r *seasonalRun) dailyResiduals() {
+	n := len(r.st)
+	r.dRes, r.dRel = seasonalBuf(&r.buf.dRes, n), seasonalBuf(&r.buf.dRel, n)
+	for x, st := range r.st {
+		v := r.vals[r.lo+x]
+		r.dRes[x], r.dRel[x] = math.NaN(), math.NaN()
+		if st.k < r.need || v-v != 0 {
+			continue
+		}
+		r.dRes[x] = v - st.med
+		if q := v/st.med - 1; st.med > 0 && v >= 0 && q-q == 0 {
+			r.dRel[x] = q
+		}
+	}
 }
 
 // seasonalInsert inserts v as the last element of x, whose other elements

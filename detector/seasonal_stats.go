@@ -117,6 +117,9 @@ type seasonalRun struct {
 	gLo    int
 	daily  int // recent days of the residual correction, see recent
 	pd     int // buckets per day
+	// dRes and dRel are the residuals of the buckets from lo against their
+	// weekly medians, for recent; see dailyResiduals.
+	dRes, dRel []float64
 
 	// chain[s] is the growth since season s before the buckets of the block
 	// that starts at chainAt when chained (see growths); gBlock and gPhase
@@ -169,6 +172,9 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	var buf [seasonalMaxSeasons + 3]float64
 	for j := r.lo; j < hi; j++ {
 		r.st[j-r.lo] = r.stat(j, buf[:])
+	}
+	if r.daily > 0 {
+		r.dailyResiduals()
 	}
 	r.res = newSeasonalResiduals(r, s, rlo, from, w)
 	return r
