@@ -15,7 +15,6 @@ import (
 	"time"
 )
 
-
 // seasonalGoldenPath holds, for every case of seasonalGoldenCases, a digest
 // of the full []Point that Detect returned and a few of the points in
 // words, so that a change of the implementation that changes any bit of any
