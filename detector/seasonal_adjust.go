@@ -3,7 +3,6 @@ package detector
 import (
 	"fmt"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -98,162 +97,6 @@ func (m Seasonal) resolveLevel(wg int) LevelAdjust {
 	return m.Level
 }
 
-// seasonalGrowth returns, for each bucket j in [lo, hi), the growth of the
-// metric over one season of p buckets: the median over the w buckets u
-// before j's block of vals[u]/vals[u-p] (scale) or vals[u]-vals[u-p]
-// (shift), skipping missing values and, for ratios, non-positive bases. It
-// is NaN when fewer than half of the w pairs exist, and with strict when any
-// value of the pairs is negative. A block is a day of buckets (a bucket for
-// daily steps), aligned to the Unix epoch or, for whole days, to the
-// calendar, so that a bucket's growth does not depend on where the series
-// starts; taking the median once a block rather than at every bucket makes
-// it cheap, and a lag of a day does not matter to a growth measured over a
-// week or more. A window slides along, one removal and one insertion per
-// bucket: for ratios a fine histogram (seasonalHist), for differences, which
-// may be negative, a sorted slice.
-func seasonalGrowth(s Series, scale, strict bool, p, w, lo, hi int, buf *seasonalBufs) []float64 {
-	block := 1
-	if !s.Calendar() {
-		block = max(1, int(24*time.Hour/s.Step))
-	}
-	phase := seasonalPhase(s, block)
-	gw := seasonalGrowthWin{first: lo - (lo+phase)%block, lo: lo, hi: hi, w: w, block: block, strict: strict}
-	gw.base = gw.first - w
-	// The pairs from first-w on: the count of pairs with a negative value
-	// up to each, and the growth of each bucket (NaN when unknown), for
-	// ratios as its histogram key and the rest of its mantissa.
-	n := hi - gw.base
-	gw.neg = seasonalBuf(&buf.neg, n+1)
-	gw.neg[0] = 0
-	g := seasonalBuf(&buf.growth, hi-lo)
-	vals := s.Values
-	if !scale {
-		pv := seasonalBuf(&buf.pv, n)
-		for u := gw.base; u < hi; u++ {
-			d := math.NaN()
-			if u-p >= 0 {
-				if x := vals[u] - vals[u-p]; x-x == 0 {
-					d = x
-				}
-			}
-			pv[u-gw.base], gw.neg[u-gw.base+1] = d, gw.neg[u-gw.base]
-		}
-		gw.differences(pv, seasonalBuf(&buf.win, w)[:0], g)
-		return g
-	}
-	hist := &buf.growthHist
-	hist.init(seasonalGrowthSub, seasonalGrowthLo, seasonalGrowthHi, true)
-	keys, rest := seasonalBuf(&buf.gKey, n), seasonalBuf(&buf.gRest, n)
-	for u := gw.base; u < hi; u++ {
-		k, neg := int32(-1), false
-		if u-p >= 0 {
-			a, b := vals[u], vals[u-p]
-			neg = a < 0 || b < 0
-			if q := a / b; q-q == 0 && a >= 0 && b > 0 { // a finite ratio of positive values
-				k, rest[u-gw.base] = seasonalGrowthKey(q)
-			}
-		}
-		keys[u-gw.base] = k
-		gw.neg[u-gw.base+1] = gw.neg[u-gw.base] + int32(seasonalCount(neg))
-	}
-	gw.ratios(hist, keys, rest, g)
-	return g
-}
-
-// seasonalGrowthWin is the sliding window of seasonalGrowth: the pairs
-// [j-w, j) before bucket j, from the block start first on, with pair u at
-// index u-base of the per-pair arrays.
-type seasonalGrowthWin struct {
-	first, base, lo, hi, w, block int
-	strict                        bool
-	neg                           []int32 // pairs with a negative value before each
-}
-
-// known reports whether the window before bucket j, which holds n pairs,
-// gives a growth.
-func (gw *seasonalGrowthWin) known(j, n int) bool {
-	return 2*n >= gw.w && !(gw.strict && gw.neg[j-gw.base] > gw.neg[j-gw.w-gw.base])
-}
-
-// ratios fills g with the median of the ratios of each block's window, from
-// their histogram keys and rests (key -1: no ratio).
-func (gw *seasonalGrowthWin) ratios(hist *seasonalHist, keys []int32, rest []int64, g []float64) {
-	n := 0 // pairs in the window
-	for u, k := range keys[:gw.w] {
-		if k >= 0 {
-			hist.addKey(k, rest[u])
-			n++
-		}
-	}
-	for b := gw.first; b < gw.hi; b += gw.block {
-		cur := math.NaN()
-		if gw.known(b, n) {
-			cur = hist.quantile(0.5)
-		}
-		end := min(b+gw.block, gw.hi)
-		for j := max(b, gw.lo); j < end; j++ {
-			g[j-gw.lo] = cur
-		}
-		for j := b; j < end; j++ {
-			if out := j - gw.w - gw.base; keys[out] >= 0 {
-				hist.removeKey(keys[out], rest[out])
-				n--
-			}
-			if in := j - gw.base; keys[in] >= 0 {
-				hist.addKey(keys[in], rest[in])
-				n++
-			}
-		}
-	}
-}
-
-// differences fills g with the median of the differences pv (NaN: none) of
-// each block's window, kept sorted in win.
-func (gw *seasonalGrowthWin) differences(pv, win, g []float64) {
-	for _, v := range pv[:gw.w] {
-		if v == v {
-			win = seasonalSlide(win, 0, false, v, true)
-		}
-	}
-	for b := gw.first; b < gw.hi; b += gw.block {
-		cur := math.NaN()
-		if n := len(win); gw.known(b, n) {
-			cur = seasonalMid(win[(n-1)/2], win[n/2])
-		}
-		end := min(b+gw.block, gw.hi)
-		for j := max(b, gw.lo); j < end; j++ {
-			g[j-gw.lo] = cur
-		}
-		for j := b; j < end; j++ {
-			out, in := pv[j-gw.w-gw.base], pv[j-gw.base]
-			win = seasonalSlide(win, out, out == out, in, in == in)
-		}
-	}
-}
-
-// seasonalSlide removes out from and inserts in into sorted win, each only
-// when its flag is set. When both are set it shifts only the values between
-// their positions, in one pass.
-func seasonalSlide(win []float64, out float64, okOut bool, in float64, okIn bool) []float64 {
-	switch {
-	case okOut && okIn:
-		r, a := seasonalSearch(win, out), seasonalSearch(win, in)
-		if a > r { // in lands above out: shift (r, a) down
-			copy(win[r:a-1], win[r+1:a])
-			win[a-1] = in
-		} else { // shift [a, r) up
-			copy(win[a+1:r+1], win[a:r])
-			win[a] = in
-		}
-		return win
-	case okOut:
-		return slices.Delete(win, seasonalSearch(win, out), seasonalSearch(win, out)+1)
-	case okIn:
-		return slices.Insert(win, seasonalSearch(win, in), in)
-	}
-	return win
-}
-
 // seasonalPhase returns the offset, 0 <= off < block, such that bucket j of
 // s starts a block of block buckets when (j+off)%block == 0: blocks aligned
 // to the Unix epoch for sub-day steps, to 1 January 1970 in the series'
@@ -312,23 +155,84 @@ func (r *seasonalRun) recent(i int, med float64) (corr float64, c int) {
 		if t < r.lo {
 			continue
 		}
-		st, v := r.st[t-r.lo], r.vals[t]
-		if st.k < r.need || v-v != 0 {
+		d, q := r.dRes[t-r.lo], r.dRel[t-r.lo]
+		if d != d { // too few slots or no value
 			continue
 		}
-		q := v/st.med - 1
-		positive = positive && st.med > 0 && v >= 0 && q-q == 0 // a finite ratio of positive values
-		seasonalInsert(res[:c+1], v-st.med)
-		seasonalInsert(rel[:c+1], q)
+		// q is NaN unless a finite ratio of positive values: rel is then
+		// not used.
+		positive = positive && q == q
+		res[c], rel[c] = d, q
 		c++
 	}
 	if 2*c < r.daily {
 		return 0, 0
 	}
-	if corr := seasonalMid(rel[(c-1)/2], rel[c/2]) * med; positive && corr-corr == 0 {
+	if corr := seasonalMedianIns(rel[:c]) * med; positive && corr-corr == 0 {
 		return corr, c
 	}
-	return seasonalMid(res[(c-1)/2], res[c/2]), c
+	return seasonalMedianIns(res[:c]), c
+}
+
+// seasonalMedianIns returns the median of x as inserting its values one by
+// one with seasonalInsert and taking the middle would: for two and three
+// values with selects on the bits, which compile to conditional moves where
+// the branches of the insertion mispredict on random residuals. Ties (such
+// as -0 and +0) stay in the order of x, as in the insertion.
+func seasonalMedianIns(x []float64) float64 {
+	switch len(x) {
+	case 2:
+		lo, hi := seasonalSorted2(x[0], x[1])
+		return seasonalMid(math.Float64frombits(lo), math.Float64frombits(hi))
+	case 3:
+		// The insertion puts c after hi unless hi > c, and before lo when
+		// also lo > c.
+		lo, hi := seasonalSorted2(x[0], x[1])
+		c := x[2]
+		m := math.Float64bits(c)
+		if math.Float64frombits(lo) > c {
+			m = lo
+		}
+		if !(math.Float64frombits(hi) > c) {
+			m = hi
+		}
+		return math.Float64frombits(m)
+	}
+	for k := 1; k < len(x); k++ {
+		seasonalInsert(x[:k+1], x[k])
+	}
+	return seasonalMid(x[(len(x)-1)/2], x[len(x)/2])
+}
+
+// seasonalSorted2 returns the bits of a and b in the order seasonalInsert
+// leaves them: b first only when a > b.
+func seasonalSorted2(a, b float64) (lo, hi uint64) {
+	lo, hi = math.Float64bits(a), math.Float64bits(b)
+	if a > b {
+		lo, hi = hi, lo
+	}
+	return lo, hi
+}
+
+// dailyResiduals sets dRes and dRel for the buckets from r.lo, which recent
+// reads for each of the r.daily days after each: a bucket's residual v-med
+// against its weekly median med, NaN when it has fewer than r.need slots or
+// no value, and its ratio v/med-1, NaN unless both are positive and it is
+// finite.
+func (r *seasonalRun) dailyResiduals() {
+	n := len(r.st)
+	r.dRes, r.dRel = seasonalBuf(&r.buf.dRes, n), seasonalBuf(&r.buf.dRel, n)
+	for x, st := range r.st {
+		v := r.vals[r.lo+x]
+		r.dRes[x], r.dRel[x] = math.NaN(), math.NaN()
+		if st.k < r.need || v-v != 0 {
+			continue
+		}
+		r.dRes[x] = v - st.med
+		if q := v/st.med - 1; st.med > 0 && v >= 0 && q-q == 0 {
+			r.dRel[x] = q
+		}
+	}
 }
 
 // seasonalInsert inserts v as the last element of x, whose other elements
@@ -339,24 +243,6 @@ func seasonalInsert(x []float64, v float64) {
 		x[k] = x[k-1]
 	}
 	x[k] = v
-}
-
-// seasonalSearch returns the first index of sorted w whose value is not
-// below v. It compares with < only: w holds no NaN, and slices.BinarySearch's
-// NaN-aware comparison doubled the cost of seasonalGrowth.
-func seasonalSearch(w []float64, v float64) int {
-	base, n := 0, len(w)
-	for n > 1 { // branch-free halving: the compare only picks the base
-		half := n / 2
-		if w[base+half-1] < v {
-			base += half
-		}
-		n -= half
-	}
-	if n == 1 && w[base] < v {
-		base++
-	}
-	return base
 }
 
 // seasonalCount is 1 for true and 0 for false.

@@ -2,6 +2,8 @@ package detector
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -280,5 +282,29 @@ func TestSeasonalLevelFollows(t *testing.T) {
 	}
 	if perDay[5]+perDay[6] > 0 {
 		t.Errorf("Detect(+25%% step) flags %v hours per day, want none in the last two days of the week", perDay)
+	}
+}
+
+// TestSeasonalMedianIns checks the median of the daily residuals against
+// inserting them one by one and taking the middle, bit for bit, on zeros of
+// both signs, ties and infinities, for one to six values.
+func TestSeasonalMedianIns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	pool := []float64{math.Copysign(0, -1), 0, -1, 1, 2.5, math.Inf(1), math.Inf(-1)}
+	for n := 1; n <= seasonalMaxDaily; n++ {
+		for range 5000 {
+			x := make([]float64, n)
+			ref := make([]float64, n)
+			for i := range x {
+				x[i] = pool[rng.IntN(len(pool))]
+				ref[i] = x[i]
+				seasonalInsert(ref[:i+1], x[i])
+			}
+			want := seasonalMid(ref[(n-1)/2], ref[n/2])
+			in := slices.Clone(x)
+			if got := seasonalMedianIns(x); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("seasonalMedianIns(%v) = %v, want %v", in, got, want)
+			}
+		}
 	}
 }

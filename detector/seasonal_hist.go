@@ -108,6 +108,14 @@ func (h *seasonalHist) middle(b int) float64 {
 	return math.Float64frombits(e<<52 | uint64(k&(1<<h.sub-1))<<rest | 1<<(rest-1))
 }
 
+// middleOf is middle(b) for a bin b from quantileBin, NaN for -1.
+func (h *seasonalHist) middleOf(b int) float64 {
+	if b < 0 {
+		return math.NaN()
+	}
+	return h.middle(b)
+}
+
 // edges returns the values at the bottom and top of bin b.
 func (h *seasonalHist) edges(b int) (lo, hi float64) {
 	switch b {
@@ -176,6 +184,48 @@ func (h *seasonalHist) removeKey(k int32, r int64) {
 	h.ptr[1].below -= seasonalCount(b < h.ptr[1].bin)
 }
 
+// slideKeys removes the values of keys out, whose rests are rOut, and adds
+// those of keys in, whose rests are rIn; key -1 is no value. It is
+// removeKey and addKey in loops with the arrays and the kept positions in
+// local variables, which the compiler keeps in registers.
+func (h *seasonalHist) slideKeys(out []int32, rOut []int64, in []int32, rIn []int64) {
+	count, octave, sum := h.count, h.octave, h.sum
+	b0, b1 := h.ptr[0].bin, h.ptr[1].bin
+	var dn, d0, d1 int
+	rOut, rIn = rOut[:len(out)], rIn[:len(in)]
+	for x, k := range out {
+		if k < 0 {
+			continue
+		}
+		b := int(k & 0xffff)
+		count[b]--
+		octave[k>>16]--
+		if sum != nil {
+			sum[b] -= rOut[x]
+		}
+		dn--
+		d0 -= seasonalCount(b < b0)
+		d1 -= seasonalCount(b < b1)
+	}
+	for x, k := range in {
+		if k < 0 {
+			continue
+		}
+		b := int(k & 0xffff)
+		count[b]++
+		octave[k>>16]++
+		if sum != nil {
+			sum[b] += rIn[x]
+		}
+		dn++
+		d0 += seasonalCount(b < b0)
+		d1 += seasonalCount(b < b1)
+	}
+	h.n += dn
+	h.ptr[0].below += d0
+	h.ptr[1].below += d1
+}
+
 // reset empties h.
 func (h *seasonalHist) reset() {
 	clear(h.count)
@@ -185,12 +235,26 @@ func (h *seasonalHist) reset() {
 }
 
 // quantile returns the q-quantile of the values, 0 < q <= 1: the middle or
-// the mean of the bin that holds rank q·(n-1) of the sorted values. It keeps a position
-// for each of two q and walks from there, which costs a step or two when the
-// window moves by one value.
+// the mean of the bin that holds rank q·(n-1) of the sorted values (see
+// quantileBin); NaN when there are none.
 func (h *seasonalHist) quantile(q float64) float64 {
-	if h.n == 0 {
+	b := h.quantileBin(q)
+	switch {
+	case b < 0:
 		return math.NaN()
+	case h.sum == nil:
+		return h.middle(b)
+	}
+	return h.value(b, int(h.count[b]), h.sum[b])
+}
+
+// quantileBin returns the bin that holds rank q·(n-1) of the sorted values,
+// 0 < q <= 1, or -1 when there are none. It keeps a position for each of
+// two q and walks from there, which costs a step or two when the window
+// moves by one value.
+func (h *seasonalHist) quantileBin(q float64) int {
+	if h.n == 0 {
+		return -1
 	}
 	i := 0 // the position kept for q, else an unused one, else the last
 	for i < len(h.ptr)-1 && h.ptr[i].q != q && h.ptr[i].q != 0 {
@@ -216,10 +280,7 @@ func (h *seasonalHist) quantile(q float64) float64 {
 		p.below += int(h.count[p.bin])
 		p.bin++
 	}
-	if h.sum == nil {
-		return h.middle(p.bin)
-	}
-	return h.value(p.bin, int(h.count[p.bin]), h.sum[p.bin])
+	return p.bin
 }
 
 // seasonalErrKey is key for the histograms of errors (seasonalErrSub,

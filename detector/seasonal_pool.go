@@ -15,6 +15,7 @@ type seasonalBufs struct {
 	neg, gKey        []int32
 	gRest            []int64
 	exp, fac         []float64
+	dRes, dRel       []float64
 	key              [len(seasonalPowers)][]int32
 	abs              []float64
 	bad              []int32

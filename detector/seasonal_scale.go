@@ -84,6 +84,8 @@ type seasonalResiduals struct {
 	rel   [2]*seasonalHist
 	sumLx [2]int64
 
+	memo seasonalSpreadMemo // the last spread of hist, see spread
+
 	block, phase int // blocks that share a power, see seasonalBlock
 	next         int // the next block's first bucket
 	power        int // the index of the power of the current block
@@ -100,9 +102,10 @@ func (r *seasonalRun) predict(t int) (expected, f float64, k int) {
 	if r.daily > 0 {
 		if corr, c := r.recent(t, expected); c > 0 {
 			// The median of c residuals, each with the prediction variance,
-			// adds seasonalMedianVar(c) of it.
+			// adds seasonalMedianVar(c) of it: the factor is
+			// seasonalPredict[c], √(1+seasonalMedianVar(c)).
 			expected += corr
-			f *= math.Sqrt(1 + seasonalMedianVar(c))
+			f *= seasonalPredict[c]
 		}
 	}
 	return expected, f, st.k
@@ -185,7 +188,14 @@ func (res *seasonalResiduals) spread(i int, e float64) (sigma float64, n int) {
 	for {
 		res.hold(k, i)
 		h := res.hist
-		sigma = seasonalSpread(h.quantile(0.5), h.quantile(0.9)) * res.unshift[k]
+		// The spread before the level depends on the bins of the two
+		// quantiles only, which a slide of the window seldom changes.
+		b50, b90 := h.quantileBin(0.5), h.quantileBin(0.9)
+		if m := &res.memo; !m.ok || m.k != k || m.b50 != b50 || m.b90 != b90 {
+			*m = seasonalSpreadMemo{k: k, b50: b50, b90: b90, ok: true,
+				sigma: seasonalSpread(h.middleOf(b50), h.middleOf(b90)) * res.unshift[k]}
+		}
+		sigma = res.memo.sigma
 		switch seasonalPowers[k] {
 		case 0.5:
 			sigma *= math.Sqrt(e)
@@ -197,6 +207,15 @@ func (res *seasonalResiduals) spread(i int, e float64) (sigma float64, n int) {
 		}
 		k = 0 // overflow: the absolute errors
 	}
+}
+
+// seasonalSpreadMemo is the spread of the errors of power k, before the
+// level, whose median and 90th percentile lie in bins b50 and b90; ok is
+// false when it is unset.
+type seasonalSpreadMemo struct {
+	k, b50, b90 int
+	sigma       float64
+	ok          bool
 }
 
 // Quantiles of |Z| for a standard normal Z, and the largest tail correction:

@@ -10,6 +10,7 @@ import "time"
 type seasonalZone struct {
 	lo   int     // bucket of off[0]
 	off  []int32 // UTC offset in seconds at the start of each bucket
+	run  []int32 // index in off of the first bucket of each bucket's run of equal offsets
 	step int64   // bucket length in nanoseconds
 }
 
@@ -47,7 +48,21 @@ func (z *seasonalZone) fill(s Series, lo, hi int) bool {
 			z.off[j-lo] = int32(off)
 		}
 	}
+	z.run = seasonalBuf(&z.run, hi-lo)
+	start := 0
+	for x := range z.off {
+		if x > 0 && z.off[x] != z.off[x-1] {
+			start = x
+		}
+		z.run[x] = int32(start)
+	}
 	return true
+}
+
+// steady reports whether buckets t0 to j all have the same offset, so that
+// every slot of j from t0 on is a whole number of seasons back.
+func (z *seasonalZone) steady(j, t0 int) bool {
+	return t0 >= z.lo && int(z.run[j-z.lo]) <= t0-z.lo
 }
 
 // slot returns the bucket that holds bucket j's local wall time at the

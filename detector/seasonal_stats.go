@@ -107,8 +107,9 @@ type seasonalRun struct {
 	need    int // valid past slots a bucket needs to be judged
 	lo      int // bucket of st[0]
 	st      []seasonalStat
-	zone    *seasonalZone // nil when slots are a whole number of seasons back
-	net     [][2]uint8    // sorting network for seasons values
+	zone    *seasonalZone             // nil when slots are a whole number of seasons back
+	net     [][2]uint8                // sorting network for seasons values
+	ord     [seasonalMaxSeasons]int64 // the keys it sorts
 	widen   *[seasonalMaxWindow + 1]float64
 
 	level  LevelAdjust
@@ -116,6 +117,9 @@ type seasonalRun struct {
 	gLo    int
 	daily  int // recent days of the residual correction, see recent
 	pd     int // buckets per day
+	// dRes and dRel are the residuals of the buckets from lo against their
+	// weekly medians, for recent; see dailyResiduals.
+	dRes, dRel []float64
 
 	// chain[s] is the growth since season s before the buckets of the block
 	// that starts at chainAt when chained (see growths); gBlock and gPhase
@@ -169,6 +173,9 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 	for j := r.lo; j < hi; j++ {
 		r.st[j-r.lo] = r.stat(j, buf[:])
 	}
+	if r.daily > 0 {
+		r.dailyResiduals()
+	}
 	r.res = newSeasonalResiduals(r, s, rlo, from, w)
 	return r
 }
@@ -178,7 +185,8 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 // whether that is enough to judge j is decided by the caller.
 //
 // The values are sorted with a sorting network: the slot has at most Seasons
-// values, the network's compare-exchanges compile to branch-free min/max, and
+// values, the network's compare-exchanges compile to branch-free min/max on
+// integer keys (seasonalOrder), and
 // missing values are padded with +Inf so that one network serves every
 // count. Random data makes the branches of an insertion sort mispredict about
 // every other comparison, which made it three times slower; a general sort or
@@ -187,7 +195,13 @@ func newSeasonalRun(m Seasonal, s Series, from, p int) *seasonalRun {
 func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 	x := buf[:r.seasons]
 	k := 0
-	if r.zone == nil && r.growth != nil && r.level != LevelShift && j-r.seasons*r.p >= 0 && j-(r.seasons-1)*r.p >= r.gLo {
+	if r.growth != nil && r.level != LevelShift && j-r.seasons*r.p >= 0 && j-(r.seasons-1)*r.p >= r.gLo &&
+		(r.zone == nil || r.zone.steady(j, j-r.seasons*r.p)) {
+		if r.seasons == 8 {
+			if med, ok := r.scaled8(j); ok {
+				return seasonalStat{med: med, k: 8}
+			}
+		}
 		k = r.scaled(j, x)
 	} else {
 		k = r.slots(j, x)
@@ -198,41 +212,12 @@ func (r *seasonalRun) stat(j int, buf []float64) seasonalStat {
 	case k == 8:
 		return seasonalStat{med: seasonalMedian8((*[8]float64)(x)), k: k}
 	}
-	for i := k; i < len(x); i++ {
-		x[i] = math.Inf(1)
-	}
-	seasonalSort(x, r.net)
-	return seasonalStat{med: seasonalMid(x[(k-1)/2], x[k/2]), k: k}
+	return seasonalStat{med: seasonalMedianNet(x, k, r.ord[:len(x)], r.net), k: k}
 }
 
-// seasonalMedian8 is the median of eight values, the default Seasons with
-// none missing: the compare-exchanges of seasonalNets()[8] that lead to the
-// two middle outputs, on local variables, which the compiler keeps in
-// registers where the general network goes through memory.
-func seasonalMedian8(x *[8]float64) float64 {
-	a0, a1, a2, a3, a4, a5, a6, a7 := x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
-	a0, a1 = min(a0, a1), max(a0, a1)
-	a2, a3 = min(a2, a3), max(a2, a3)
-	a4, a5 = min(a4, a5), max(a4, a5)
-	a6, a7 = min(a6, a7), max(a6, a7)
-	a0, a2 = min(a0, a2), max(a0, a2)
-	a1, a3 = min(a1, a3), max(a1, a3)
-	a4, a6 = min(a4, a6), max(a4, a6)
-	a5, a7 = min(a5, a7), max(a5, a7)
-	a1, a2 = min(a1, a2), max(a1, a2)
-	a5, a6 = min(a5, a6), max(a5, a6)
-	a4 = max(a0, a4)
-	a5 = max(a1, a5)
-	a2 = min(a2, a6)
-	a3 = min(a3, a7)
-	a4 = max(a2, a4)
-	a3 = min(a3, a5)
-	return seasonalMid(min(a3, a4), max(a3, a4))
-}
-
-// scaled is slots for the common case, a fixed UTC offset and growth
-// ratios, with every slot and growth inside the arrays: the same values in
-// a loop with no branch but the missing ones'.
+// scaled is slots for the common case, the same UTC offset over the slots
+// and growth ratios, with every slot and growth inside the arrays: the same
+// values in a loop with no branch but the missing ones'.
 func (r *seasonalRun) scaled(j int, x []float64) int {
 	k, chain, vals := 0, r.growths(j), r.vals
 	for s := 1; s <= len(x); s++ {
@@ -244,6 +229,23 @@ func (r *seasonalRun) scaled(j int, x []float64) int {
 		k++
 	}
 	return k
+}
+
+// scaled8 is the median of scaled for the default eight seasons when all
+// eight slots hold a value, and ok false otherwise: the values stay in
+// registers from the products to the median.
+func (r *seasonalRun) scaled8(j int) (med float64, ok bool) {
+	c, p := r.growths(j), r.p
+	v := r.vals[j-8*p : j-p+1]
+	a1, a2, a3, a4 := v[7*p]*c[1], v[6*p]*c[2], v[5*p]*c[3], v[4*p]*c[4]
+	a5, a6, a7, a8 := v[3*p]*c[5], v[2*p]*c[6], v[p]*c[7], v[0]*c[8]
+	// v-v is 0 for a finite v and NaN otherwise, so the sum is 0 exactly
+	// when every slot holds a value (none missing, growth known, no
+	// overflow).
+	if (a1-a1)+(a2-a2)+(a3-a3)+(a4-a4)+(a5-a5)+(a6-a6)+(a7-a7)+(a8-a8) != 0 {
+		return 0, false
+	}
+	return seasonalMedianOf8(a1, a2, a3, a4, a5, a6, a7, a8), true
 }
 
 // growths returns, for s from 1 to r.seasons, the growth since season s
@@ -323,42 +325,4 @@ func (r *seasonalRun) slots(j int, x []float64) int {
 		k++
 	}
 	return k
-}
-
-// seasonalNets returns, for n inputs, Batcher's odd-even merge sorting
-// network as compare-exchange pairs (Knuth, TAOCP vol. 3, 5.3.4); the pairs
-// that involve inputs beyond n are dropped, which is exact when those inputs
-// are +Inf.
-var seasonalNets = sync.OnceValue(func() [][][2]uint8 {
-	nets := make([][][2]uint8, seasonalMaxSeasons+1)
-	for n := range nets {
-		for p := 1; p < n; p *= 2 {
-			for k := p; k > 0; k /= 2 {
-				for j := k % p; j+k < n; j += 2 * k {
-					for i := 0; i < k && i+j+k < n; i++ {
-						if (i+j)/(2*p) == (i+j+k)/(2*p) {
-							nets[n] = append(nets[n], [2]uint8{uint8(i + j), uint8(i + j + k)})
-						}
-					}
-				}
-			}
-		}
-	}
-	return nets
-})
-
-// seasonalSort sorts x, which holds no NaN, with network net for len(x).
-func seasonalSort(x []float64, net [][2]uint8) {
-	for _, c := range net {
-		a, b := x[c[0]], x[c[1]]
-		x[c[0]], x[c[1]] = min(a, b), max(a, b)
-	}
-}
-
-// seasonalMid is the midpoint of a <= b without overflow near ±MaxFloat64.
-func seasonalMid(a, b float64) float64 {
-	if a == b {
-		return a
-	}
-	return a/2 + b/2
 }

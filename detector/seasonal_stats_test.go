@@ -9,6 +9,28 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// seasonalSort sorts x, which holds no NaN, with network net for len(x),
+// with Go's min and max of float64: the reference for the networks on
+// integer keys.
+func seasonalSort(x []float64, net [][2]uint8) {
+	for _, c := range net {
+		a, b := x[c[0]], x[c[1]]
+		x[c[0]], x[c[1]] = min(a, b), max(a, b)
+	}
+}
+
+// seasonalSortByKeys sorts x with network net through seasonalSortKeys.
+func seasonalSortByKeys(x []float64, net [][2]uint8) {
+	o := make([]int64, len(x))
+	for i, v := range x {
+		o[i] = seasonalOrder(v)
+	}
+	seasonalSortKeys(o, net)
+	for i, k := range o {
+		x[i] = seasonalUnorder(k)
+	}
+}
+
 // TestSeasonalNets checks every sorting network by the 0-1 principle (a
 // network sorts all inputs if it sorts all 0-1 inputs), exhaustively up to
 // 16 inputs, and on random inputs with ties and +Inf padding above.
@@ -20,7 +42,7 @@ func TestSeasonalNets(t *testing.T) {
 			for i := range x {
 				x[i] = float64(bits >> i & 1)
 			}
-			seasonalSort(x, nets[n])
+			seasonalSortByKeys(x, nets[n])
 			if !slices.IsSorted(x) {
 				t.Fatalf("seasonalSort(n=%d, bits %b) = %v, not sorted", n, bits, x)
 			}
@@ -38,7 +60,7 @@ func TestSeasonalNets(t *testing.T) {
 			}
 			want := slices.Clone(x)
 			slices.Sort(want)
-			if seasonalSort(x, nets[n]); !slices.Equal(x, want) {
+			if seasonalSortByKeys(x, nets[n]); !slices.Equal(x, want) {
 				t.Fatalf("seasonalSort(n=%d) = %v, want %v", n, x, want)
 			}
 		}
@@ -112,6 +134,61 @@ func TestSeasonalMedian8(t *testing.T) {
 		slices.Sort(want[:])
 		if got := seasonalMedian8(&x); got != seasonalMid(want[3], want[4]) {
 			t.Fatalf("seasonalMedian8(%v) = %v, want %v", x, got, seasonalMid(want[3], want[4]))
+		}
+	}
+}
+
+// TestSeasonalMedian8Bits checks that the eight-value median on integer
+// keys gives the bits of the float network it replaces, which orders -0
+// below +0 with Go's min and max, on zeros of both signs, negative values,
+// ties and infinities.
+func TestSeasonalMedian8Bits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	pool := []float64{math.Copysign(0, -1), 0, -1, 1, -2.5, 2.5, math.Inf(1), math.Inf(-1), math.SmallestNonzeroFloat64, -math.MaxFloat64}
+	for range 200000 {
+		var x [8]float64
+		for i := range x {
+			x[i] = pool[rng.IntN(len(pool))]
+		}
+		ref := x
+		seasonalSort(ref[:], seasonalNets()[8])
+		want := seasonalMid(ref[3], ref[4])
+		if got := seasonalMedian8(&x); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("seasonalMedian8(%v) = %v (bits %x), want %v (bits %x)", x, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	}
+	for _, v := range pool {
+		if got := seasonalUnorder(seasonalOrder(v)); math.Float64bits(got) != math.Float64bits(v) {
+			t.Errorf("seasonalUnorder(seasonalOrder(%v)) = %v", v, got)
+		}
+	}
+}
+
+// TestSeasonalMedianNet checks the median of the general network on
+// integer keys against the float network, bit for bit, for every count of
+// values up to a few sizes of network, on zeros of both signs, negative
+// values, ties and infinities.
+func TestSeasonalMedianNet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 15))
+	pool := []float64{math.Copysign(0, -1), 0, -1, 1, -2.5, 2.5, math.Inf(1), math.Inf(-1), -math.MaxFloat64}
+	for _, n := range []int{3, 5, 8, 13, 64} {
+		o := make([]int64, n)
+		for k := 1; k <= n; k++ {
+			for range 2000 {
+				x := make([]float64, n)
+				for i := range x[:k] {
+					x[i] = pool[rng.IntN(len(pool))]
+				}
+				ref := slices.Clone(x)
+				for i := k; i < n; i++ {
+					ref[i] = math.Inf(1)
+				}
+				seasonalSort(ref, seasonalNets()[n])
+				want := seasonalMid(ref[(k-1)/2], ref[k/2])
+				if got := seasonalMedianNet(x, k, o, seasonalNets()[n]); math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("seasonalMedianNet(%v, %d) = %v, want %v", x, k, got, want)
+				}
+			}
 		}
 	}
 }
