@@ -57,7 +57,7 @@ func backtestFile(f *backtestFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warning: %d rows share a bucket with another row: the granularity %s may be coarser than the data; set --granularity\n",
 			n, humanize.Duration(in.Granularity))
 	}
-	fmt.Fprintln(stderr, fileSummary(f.input, in, rows, desc.Text, labels))
+	fmt.Fprintln(stderr, fileSummary(f.input, in, rows, desc, labels))
 	return exitOK
 }
 
@@ -144,7 +144,7 @@ func writeOutput(path string, stdout io.Writer, rows []backtest.Row) error {
 }
 
 // fileSummary is the one-line summary of a file's verdicts.
-func fileSummary(path string, in backtest.Input, rows []backtest.Row, method string, labels *[]backtest.Window) string {
+func fileSummary(path string, in backtest.Input, rows []backtest.Row, desc methods.Description, labels *[]backtest.Window) string {
 	judged, anomalies := 0, 0
 	var first time.Time
 	for _, r := range rows {
@@ -163,7 +163,14 @@ func fileSummary(path string, in backtest.Input, rows []backtest.Row, method str
 		how = "inferred"
 	}
 	s := fmt.Sprintf("%s: %s, %d judged, %s; granularity %s (%s); %s", path, plural(len(rows), "row", "rows"),
-		judged, plural(anomalies, "anomaly", "anomalies"), humanize.Duration(in.Granularity), how, method)
+		judged, plural(anomalies, "anomaly", "anomalies"), humanize.Duration(in.Granularity), how, desc.Text)
+	if judged == 0 && len(rows) > 1 {
+		span := rows[len(rows)-1].Time.Sub(rows[0].Time)
+		s += fmt.Sprintf("; nothing judged: %s of data is too little history for this method", humanize.Span(span))
+		if desc.History > 0 {
+			s += fmt.Sprintf(", which reads up to %s before a bucket", humanize.Span(desc.History))
+		}
+	}
 	if labels != nil {
 		m := backtest.Score(rows, *labels, backtest.ScoreOptions{From: first})
 		s += "; " + metricsText(m)

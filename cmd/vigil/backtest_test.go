@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seriesArgs judge testdata/backtest/series.csv: 6-hourly rows with a
@@ -248,5 +250,26 @@ func TestBacktestHelp(t *testing.T) {
 	}
 	if help, _, _ := vigil(t, t.TempDir(), "help", "backtest"); help != out {
 		t.Errorf("help backtest differs from backtest --help")
+	}
+}
+
+// TestBacktestFileTooShort checks that a file too short for the method says
+// so, rather than only "0 judged".
+func TestBacktestFileTooShort(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("timestamp,value\n")
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 24 * 20 {
+		fmt.Fprintf(&b, "%s,%d\n", start.Add(time.Duration(i)*time.Hour).Format(time.RFC3339), 100+i%24)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "short.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := vigil(t, dir, "backtest", "--input", "short.csv", "--method", "seasonal", "--output", "out.csv")
+	want := "0 judged, 0 anomalies; granularity 1h (inferred); seasonal (weekly, 8 seasons), medium sensitivity; " +
+		"nothing judged: 20 days of data is too little history for this method, which reads up to 13.3 weeks before a bucket\n"
+	if code != exitOK || !strings.HasSuffix(errOut, want) {
+		t.Errorf("backtest of 20 days = %d, stderr %q; want 0 and a line ending %q", code, errOut, want)
 	}
 }

@@ -70,11 +70,7 @@ func note(r engine.Result) string {
 	case engine.VerdictError:
 		parts = append(parts, r.Err.Error())
 	case engine.VerdictNoData:
-		if r.Err != nil {
-			parts = append(parts, r.Err.Error())
-		} else {
-			parts = append(parts, "no data for this bucket")
-		}
+		parts = append(parts, r.NoDataReason())
 	case engine.VerdictAnomaly:
 		p, _ := r.Latest()
 		parts = append(parts, p.Reason)

@@ -61,7 +61,7 @@ func (e *Engine) logResult(log *slog.Logger, res Result) {
 	case VerdictError:
 		log.Error("evaluation failed", "err", res.Err, "duration", res.Duration)
 	case VerdictNoData:
-		log.Warn("nothing to judge", "bucket", res.Bucket, "err", res.Err, "duration", res.Duration)
+		log.Warn("nothing to judge", "bucket", res.Bucket, "why", res.NoDataReason(), "duration", res.Duration)
 	default:
 		log.Debug("evaluated", "bucket", res.Bucket, "verdict", res.Verdict().String(), "duration", res.Duration)
 	}

@@ -205,7 +205,7 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time) Result {
 		log.Error("evaluation failed", "err", res.Err, "duration", res.Duration)
 		return res
 	case VerdictNoData:
-		log.Warn("nothing to judge", "bucket", res.Bucket, "err", res.Err, "duration", res.Duration)
+		log.Warn("nothing to judge", "bucket", res.Bucket, "why", res.NoDataReason(), "duration", res.Duration)
 		return res
 	}
 	log.Debug("evaluated", "bucket", res.Bucket, "verdict", res.Verdict(), "duration", res.Duration)

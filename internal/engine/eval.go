@@ -32,7 +32,7 @@ func evaluateBucket(ctx context.Context, r Rule, bucket, now time.Time) (res Res
 	start := time.Now()
 	m := r.Metric
 	loc := location(m)
-	res = Result{Rule: m.Name, Source: r.SourceName, Location: loc, Granularity: m.Granularity}
+	res = Result{Rule: m.Name, Source: r.SourceName, Location: loc, Granularity: m.Granularity, History: m.Detect.History}
 	defer func() { res.Duration = time.Since(start) }()
 	if m.Granularity <= 0 {
 		res.Err = fmt.Errorf("granularity %v: must be positive", m.Granularity)

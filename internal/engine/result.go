@@ -2,11 +2,13 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
 	"vigil/detector"
 	"vigil/detector/explain"
+	"vigil/internal/humanize"
 )
 
 // Verdict sums up one rule's evaluation.
@@ -53,9 +55,11 @@ type Result struct {
 	// incident and the metric has dimensions; a failed drill-down leaves
 	// one whose Notes say why.
 	Explanation *explain.Explanation
-	NotifyErr   error // deliveries that failed, joined
-	Notified    bool  // an alert was sent for this evaluation
-	Duration    time.Duration
+	// History is how far before the judged bucket the rule's method reads.
+	History   time.Duration
+	NotifyErr error // deliveries that failed, joined
+	Notified  bool  // an alert was sent for this evaluation
+	Duration  time.Duration
 }
 
 // Latest returns the verdict on the latest settled bucket.
@@ -86,6 +90,43 @@ func (r Result) Verdict() Verdict {
 		return VerdictNoData
 	}
 	return VerdictOK
+}
+
+// NoDataReason says in words why a result with VerdictNoData has nothing
+// to judge: its error, a missing bucket, or too little history before a
+// bucket that has a value.
+func (r Result) NoDataReason() string {
+	if r.Err != nil {
+		return r.Err.Error()
+	}
+	p, ok := r.Latest()
+	if !ok || math.IsNaN(p.Value) {
+		return "no data for this bucket"
+	}
+	first := -1
+	for i, v := range r.Series.Values {
+		if !math.IsNaN(v) {
+			first = i
+			break
+		}
+	}
+	why := "not judged yet: too little history before this bucket"
+	if first >= 0 {
+		start := r.Series.Time(first)
+		why += fmt.Sprintf(" (data from %s, %s before it", start.In(r.loc()).Format("2006-01-02 15:04 MST"), humanize.Span(r.Bucket.Sub(start)))
+		if r.History > 0 {
+			why += fmt.Sprintf("; the method reads up to %s", humanize.Span(r.History))
+		}
+		why += ")"
+	}
+	return why
+}
+
+func (r Result) loc() *time.Location {
+	if r.Location == nil {
+		return time.UTC
+	}
+	return r.Location
 }
 
 // Failed reports whether the rule could not be evaluated or its alert could

@@ -110,6 +110,20 @@ func Duration(d time.Duration) string {
 	return s
 }
 
+// Span formats a length of time roughly, for people: "5h", "3 days",
+// "2.9 weeks", rounded to the hour below two days, to the day below three
+// weeks, and to a tenth of a week above.
+func Span(d time.Duration) string {
+	const day, week = 24 * time.Hour, 7 * 24 * time.Hour
+	switch {
+	case d < 2*day:
+		return Duration(max(d.Round(time.Hour), time.Hour))
+	case d < 3*week:
+		return strconv.FormatInt(int64(d.Round(day)/day), 10) + " days"
+	}
+	return trim(strconv.FormatFloat(float64(d)/float64(week), 'f', 1, 64)) + " weeks"
+}
+
 func trim(s string) string {
 	if !strings.Contains(s, ".") {
 		return s

@@ -51,3 +51,25 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestSpan(t *testing.T) {
+	const day, week = 24 * time.Hour, 7 * 24 * time.Hour
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{10 * time.Minute, "1h"},
+		{5*time.Hour + 20*time.Minute, "5h"},
+		{47 * time.Hour, "47h"},
+		{2 * day, "2 days"},
+		{478 * time.Hour, "20 days"},
+		{3 * week, "3 weeks"},
+		{2230 * time.Hour, "13.3 weeks"},
+		{8 * week, "8 weeks"},
+	}
+	for _, tt := range tests {
+		if got := Span(tt.d); got != tt.want {
+			t.Errorf("Span(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
