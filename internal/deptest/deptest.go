@@ -82,6 +82,10 @@ func Within(t testing.TB, pkg, base string) {
 // scope "vigil/..." only which vigil packages it may import.
 func Only(t testing.TB, pkg, scope string, allowed ...string) {
 	t.Helper()
+	where := "of " + scope
+	if scope == "..." {
+		where = "outside the standard library"
+	}
 	used := make([]bool, len(allowed))
 	for _, d := range deps(t, pkg) {
 		if d.std || d.path == pkg || !match(scope, d.path) {
@@ -94,7 +98,7 @@ func Only(t testing.TB, pkg, scope string, allowed ...string) {
 			}
 		}
 		if !ok {
-			t.Errorf("%s depends on %s; of %s only %q are allowed", pkg, d.path, scope, allowed)
+			t.Errorf("%s depends on %s; %s only %q are allowed", pkg, d.path, where, allowed)
 		}
 	}
 	for i, a := range allowed {
