@@ -1,12 +1,10 @@
 package notifiers_test
 
 import (
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"vigil/internal/deptest"
 
 	"vigil/notifiers"
 )
@@ -45,22 +43,5 @@ func TestDeliveryKey(t *testing.T) {
 
 // TestDeps keeps notifiers cheap to import: the standard library only.
 func TestDeps(t *testing.T) {
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if p, err := exec.LookPath("go"); err == nil {
-		gobin = p
-	}
-	out, err := exec.Command(gobin, "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) < 10 {
-		t.Fatalf("go list -deps listed only %q", deps)
-	}
-	for _, dep := range deps {
-		std := !strings.Contains(strings.Split(dep, "/")[0], ".") && !strings.HasPrefix(dep, "vigil")
-		if !std && dep != "vigil/notifiers" {
-			t.Errorf("notifiers depends on %s; only the standard library is allowed", dep)
-		}
-	}
+	deptest.Only(t, "vigil/notifiers", "...")
 }

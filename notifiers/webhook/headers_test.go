@@ -3,12 +3,11 @@ package webhook
 import (
 	"net/http"
 	"net/url"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"vigil/internal/deptest"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -91,19 +90,5 @@ func TestSnippet(t *testing.T) {
 // TestDeps keeps the webhook light: the standard library and vigil's
 // notifiers only.
 func TestDeps(t *testing.T) {
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(gobin, "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) < 10 {
-		t.Fatalf("go list -deps listed only %q", deps)
-	}
-	for _, dep := range deps {
-		std := !strings.Contains(strings.Split(dep, "/")[0], ".") && !strings.HasPrefix(dep, "vigil")
-		if !std && dep != "vigil/notifiers" && dep != "vigil/notifiers/webhook" {
-			t.Errorf("webhook depends on %s; only the standard library and vigil/notifiers are allowed", dep)
-		}
-	}
+	deptest.Only(t, "vigil/notifiers/webhook", "...", "vigil/notifiers")
 }
