@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"vigil/internal/deptest"
 
+	"vigil/internal/deptest"
 	"vigil/notifiers"
 )
 
