@@ -28,15 +28,14 @@ func (s *Source) Breakdown(ctx context.Context, q sources.Query, req explain.Req
 	if err != nil {
 		return nil, err
 	}
-	ctx, qctx, cancel := s.queryContext(ctx)
-	defer cancel()
-	rows, err := s.fetchBreakdown(qctx, p, text, args)
+	f := s.start(ctx, q.Rule)
+	rows, err := s.fetchBreakdown(f.qctx, p, text, args)
 	var cells []explain.Cell
-	if err == nil {
+	if err = f.finish(err); err == nil {
 		cells, err = p.Cells(rows)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("rule %q: clickhouse %s: breakdown on table %s: %w", q.Rule, s.addr, q.Table, sources.WithContextErr(ctx, err))
+		return nil, fmt.Errorf("rule %q: clickhouse %s: breakdown on table %s: %w", q.Rule, s.addr, q.Table, err)
 	}
 	return cells, nil
 }

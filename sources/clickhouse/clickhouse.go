@@ -12,8 +12,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -37,6 +39,9 @@ type Options struct {
 	// MaxExecutionTime is the server's max_execution_time for vigil's
 	// queries, rounded up to whole seconds; zero leaves the server's.
 	MaxExecutionTime time.Duration
+	// Logger receives a warning for each query that vigil stopped waiting
+	// for and killed on the server; nil discards it.
+	Logger *slog.Logger
 }
 
 // Source is a ClickHouse server that answers vigil's queries. It is safe for
@@ -46,6 +51,11 @@ type Source struct {
 	addr    string
 	timeout time.Duration
 	maxExec bool // the server's max_execution_time was set in Options
+	log     *slog.Logger
+
+	mu     sync.Mutex
+	closed bool
+	kills  sync.WaitGroup // KILL QUERY statements in flight
 }
 
 // Open sets up a connection pool. It does not contact the server, so that
@@ -74,7 +84,12 @@ func Open(ctx context.Context, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: open %s: %w", strings.Join(o.Addr, ","), err)
 	}
-	return &Source{conn: conn, addr: strings.Join(o.Addr, ","), timeout: opts.QueryTimeout, maxExec: opts.MaxExecutionTime > 0}, nil
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Source{conn: conn, addr: strings.Join(o.Addr, ","), timeout: opts.QueryTimeout,
+		maxExec: opts.MaxExecutionTime > 0, log: log}, nil
 }
 
 // Ping checks that the server answers.
@@ -90,8 +105,13 @@ func (s *Source) Ping(ctx context.Context) error {
 // Conn returns the connection pool, for breakdown queries and tests.
 func (s *Source) Conn() driver.Conn { return s.conn }
 
-// Close closes the connections.
+// Close waits for the KILL QUERY statements in flight, each bounded by a
+// few seconds, and closes the connections.
 func (s *Source) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.kills.Wait()
 	if err := s.conn.Close(); err != nil {
 		return fmt.Errorf("clickhouse %s: close: %w", s.addr, err)
 	}

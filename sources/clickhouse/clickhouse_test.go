@@ -3,7 +3,6 @@ package clickhouse
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -79,35 +78,6 @@ func TestQuestionMarks(t *testing.T) {
 func TestQueryErrors(t *testing.T) {
 	s := open(t)
 	engine(s).TestQueryErrors(t, loadEvents(t, s, "DateTime"))
-}
-
-func TestQueryTimeout(t *testing.T) {
-	dsn := sourcestest.ClickHouseDSN(t)
-	tests := []struct {
-		name string
-		opts Options
-	}{
-		{"query timeout", Options{QueryTimeout: 300 * time.Millisecond}},
-		{"query timeout under a longer max_execution_time", Options{QueryTimeout: 300 * time.Millisecond, MaxExecutionTime: time.Minute}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.opts.DSN = dsn
-			s, err := Open(context.Background(), tt.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			_, err = s.Query(context.Background(), slowQuery())
-			t.Logf("%v", err)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("Query(slow) error = %v, want context.DeadlineExceeded", err)
-			}
-			if err := s.Ping(context.Background()); err != nil {
-				t.Errorf("Ping after a timed out query: %v", err)
-			}
-		})
-	}
 }
 
 // slowQuery counts through an endless table until something stops it.

@@ -57,15 +57,14 @@ func (s *Source) run(ctx context.Context, q sources.Query) ([]sources.Row, error
 	if err != nil {
 		return nil, err
 	}
-	ctx, qctx, cancel := s.queryContext(ctx)
-	defer cancel()
-	rows, err := s.fetch(qctx, q, text, args)
-	if err != nil {
+	f := s.start(ctx, q.Rule)
+	rows, err := s.fetch(f.qctx, q, text, args)
+	if err = f.finish(err); err != nil {
 		what := "table " + q.Table
 		if q.Kind() == sources.KindSQL {
 			what = "sql"
 		}
-		return nil, fmt.Errorf("rule %q: clickhouse %s: query on %s: %w", q.Rule, s.addr, what, sources.WithContextErr(ctx, err))
+		return nil, fmt.Errorf("rule %q: clickhouse %s: query on %s: %w", q.Rule, s.addr, what, err)
 	}
 	return rows, nil
 }
