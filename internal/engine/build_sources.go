@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -70,6 +71,7 @@ func openSource(ctx context.Context, sc config.Source, opts Options) (sources.So
 			ConnectTimeout:   sc.ConnectTimeout,
 			QueryTimeout:     sc.QueryTimeout,
 			MaxExecutionTime: sc.MaxExecutionTime,
+			Logger:           sourceLogger(opts.Logger, sc.Name),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("open clickhouse: %w", err)
@@ -163,4 +165,12 @@ func OpenSource(ctx context.Context, sc config.Source, now time.Time) (sources.S
 		}
 	}
 	return src, nil
+}
+
+// sourceLogger is the logger a source writes to, naming it; nil discards.
+func sourceLogger(log *slog.Logger, name string) *slog.Logger {
+	if log == nil {
+		return nil
+	}
+	return log.With("source", name)
 }
