@@ -18,8 +18,8 @@ var backtestCommand = command{
 	run:     runBacktest,
 }
 
-const backtestHelp = `Usage:
-  vigil backtest --config FILE [--rule NAME]... --from TIME [--to TIME] [--labels FILE]
+var backtestHelp = `Usage:
+  vigil backtest --config FILE [--rule NAME]... --from TIME [--to TIME] [--shard I/N] [--labels FILE]
   vigil backtest --input FILE --method NAME [method flags] [--granularity D]
                  [--timezone ZONE] [--output FILE] [--labels FILE]
 
@@ -102,7 +102,7 @@ Flags for rules:
                          before --to (4w); UTC unless it carries an offset
   --to TIME              when the replay ends, as --from (a duration is before
                          now); default and at most now
-` + shardHelp + `
+` + shardHelp(25) + `
 Flags for a CSV file:
   --input FILE           the CSV to judge
   --output FILE          where to write the verdicts; - or none for stdout

@@ -22,7 +22,7 @@ var runCommand = command{
 	run:     runDaemon,
 }
 
-const runHelp = `Usage: vigil run [--config FILE] [--listen ADDR] [--watch] [--shutdown-timeout D]
+var runHelp = `Usage: vigil run [--config FILE] [--listen ADDR] [--watch] [--shutdown-timeout D] [--shard I/N]
 
 Load the config, open its sources and its state file, evaluate every rule
 once, then each rule on its schedule in its own timezone. Incidents live in
@@ -53,8 +53,7 @@ Flags:
                            (checked every 5s)
   --shutdown-timeout D     how long deliveries may go on after a stop
                            (default 30s)
-` + shardHelp + `
-  --log-level LEVEL        debug, info, warn or error (default info)
+` + shardHelp(27) + `  --log-level LEVEL        debug, info, warn or error (default info)
   --log-format FORMAT      text or json (default text)
 
 Examples:

@@ -22,7 +22,7 @@ var onceCommand = command{
 	run:     runOnce,
 }
 
-const onceHelp = `Usage: vigil once [--config FILE] [--rule NAME]... [--at TIME]
+var onceHelp = `Usage: vigil once [--config FILE] [--rule NAME]... [--at TIME] [--shard I/N]
 
 Load the config, evaluate every rule (or only those named with --rule) on
 its latest settled bucket as of now (or as of --at), send an alert for each
@@ -38,7 +38,7 @@ Flags:
   --at TIME            evaluate as of TIME instead of now: RFC 3339
                        (2024-03-05T14:00:00+01:00), "2006-01-02 15:04" or
                        2006-01-02T15:04; UTC unless it carries an offset
-` + shardHelp + `  --log-level LEVEL    debug, info, warn or error (default info)
+` + shardHelp(23) + `  --log-level LEVEL    debug, info, warn or error (default info)
   --log-format FORMAT  text or json (default text)
 
 Examples:

@@ -4,18 +4,33 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"vigil/config"
 	"vigil/internal/shard"
 )
 
-// shardHelp is the --shard line of the help of run, once and backtest.
-const shardHelp = `  --shard I/N          evaluate only the rules of shard I of N (0 <= I < N):
-                       rule NAME belongs to shard FNV-1a-64(NAME) mod N, so
-                       N processes split the rules without overlap, and adding
-                       a rule never moves another; auto/N takes I from the
-                       hostname's trailing -<n> (StatefulSet pod vigil-2)
-`
+// shardHelp is the --shard entry of the help of run, once and backtest,
+// its description starting at column col like the other flags' there.
+func shardHelp(col int) string {
+	const flag = "  --shard I/N"
+	lines := []string{
+		"evaluate only the rules of shard I of N (0 <= I < N):",
+		"rule NAME belongs to shard FNV-1a-64(NAME) mod N, so",
+		"N processes split the rules without overlap, and adding",
+		"a rule never moves another; auto/N takes I from the",
+		"hostname's trailing -<n> (StatefulSet pod vigil-2)",
+	}
+	var b strings.Builder
+	b.WriteString(flag + strings.Repeat(" ", col-len(flag)))
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(strings.Repeat(" ", col))
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
 
 // shardFlag registers --shard on fs; pass its value to applyShard once the
 // config is loaded.

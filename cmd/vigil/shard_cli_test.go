@@ -61,3 +61,31 @@ func rulesIn(out string, names []string) []string {
 	}
 	return got
 }
+
+// TestShardHelpAligned checks that the --shard entry of each help text
+// starts its description in the same column as --config's.
+func TestShardHelpAligned(t *testing.T) {
+	tests := []struct {
+		name, help string
+	}{
+		{"run", runHelp},
+		{"once", onceHelp},
+		{"backtest", backtestHelp},
+	}
+	column := func(help, flag string) int {
+		for _, line := range strings.Split(help, "\n") {
+			if rest, ok := strings.CutPrefix(line, "  "+flag); ok {
+				return len(line) - len(strings.TrimLeft(rest, " "))
+			}
+		}
+		return -1
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := column(tt.help, "--config FILE")
+			if got := column(tt.help, "--shard I/N"); want < 0 || got != want {
+				t.Errorf("--shard description starts at column %d, --config's at %d", got, want)
+			}
+		})
+	}
+}
