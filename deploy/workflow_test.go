@@ -36,12 +36,15 @@ func checkWorkflow(doc obj) problems {
 	for _, want := range []struct{ re, what string }{
 		{`(?m)^\s*vigil check --config vigil\.yaml\s*$`, "vigil check --config vigil.yaml"},
 		{`(?m)^\s*vigil test rules/\s*$`, "vigil test rules/"},
-		{`(?m)^\s*vigil diff .*--config vigil\.yaml`, "vigil diff"},
+		{`(?m)^\s*(if ! )?vigil diff .*--config vigil\.yaml`, "vigil diff"},
 		{`(?m)(curl|go build|go install|docker)`, "an install of vigil"},
 	} {
 		if !has(want.re) {
 			p.add("no step runs %s", want.what)
 		}
+	}
+	if has("(?m)^\\s*echo '```'\\s*\\n\\s*(if ! )?vigil diff") {
+		p.add("the diff's Markdown report is inside a code block, so the comment shows it as plain text")
 	}
 	commented := slices.ContainsFunc(uses, func(u string) bool { return strings.HasPrefix(u, "actions/github-script@") })
 	if !commented || str(doc, "permissions", "pull-requests") != "write" {
@@ -63,6 +66,7 @@ func TestWorkflowChecksCatch(t *testing.T) {
 		{"push only", "  pull_request:\n", "  push:\n", "pull_request"},
 		{"no comment permission", "pull-requests: write", "pull-requests: read", "comment"},
 		{"no checkout", "uses: actions/checkout@v4\n\n", "run: ls\n\n", "checks out"},
+		{"diff in a code block", "            if ! vigil diff", "            echo '```'\n            if ! vigil diff", "code block"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
