@@ -299,9 +299,13 @@ func TestSlackDigestSurvivesReload(t *testing.T) {
 	srv.AddChannel(slacktest.Channel{ID: alertsID, Name: "alerts", Member: true})
 	s := openStore(t)
 	digestOnly := func(nc *config.Notifier) { nc.Digest, nc.DigestOnly = "0 9 * * *", true }
-	old := startSlackEngine(t, s, srv, "AA", digestOnly)
+	old, o := newSlackRun(t, s, srv, "AA", "", nil, digestOnly)
+	runOutbox(t, o)
 	old.judge(t, s, 0)
-	cur := startSlackEngine(t, s, srv, "AA", digestOnly)
+	// As in the daemon's reload, the new engine takes over the one outbox.
+	cur, _ := newSlackRun(t, s, srv, "AA", "", nil, digestOnly)
+	cur.e.outbox = o
+	o.Use(cur.e)
 	for _, e := range []*Engine{cur.e, old.e} { // the old one finds nothing left
 		if _, err := e.flushDigest("team", hour(3)); err != nil {
 			t.Fatal(err)
