@@ -46,9 +46,9 @@ func TestRunStopsOnSignal(t *testing.T) {
 	for !started && lines.Scan() {
 		log.WriteString(lines.Text() + "\n")
 		started = strings.Contains(lines.Text(), `"msg":"starting"`)
-		var rec struct{ Msg, Listen string }
-		if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "serving metrics and health" {
-			listen = rec.Listen
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "ops server listening" {
+			listen = rec.Addr
 		}
 	}
 	if !started {

@@ -43,11 +43,10 @@ var _ engine.Observer = opsObserver{}
 // a function that shuts the server down.
 func startOps(ctx context.Context, addr string, reg *prometheus.Registry, d *engine.Daemon, log *slog.Logger) (func(), error) {
 	srv := ops.NewServer(ops.Options{Addr: addr, Registry: reg, Ready: d.Check, Logger: log})
-	bound, err := srv.Start(ctx)
+	_, err := srv.Start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	log.Info("serving metrics and health", "listen", bound)
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
