@@ -32,11 +32,41 @@ func newFlagSet(name string, stderr io.Writer, g *globals) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args into fs. On --help it prints the help to stdout; on a
-// bad flag flag has printed why to stderr and parse adds where to look. It
-// returns ok false with the exit code when the command should stop.
+// parse parses args into fs. Flags may come before or after other
+// arguments ("vigil test rules/ --junit out.xml"); after "--" everything is
+// an argument. fs.Args() then holds the other arguments in order. On
+// --help it prints the help to stdout; on a bad flag flag has printed why to
+// stderr and parse adds where to look. It returns ok false with the exit
+// code when the command should stop.
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer, printHelp func(io.Writer)) (code int, ok bool) {
+	return parseFlags(fs, args, stdout, printHelp, true)
+}
+
+// parseGlobal is parse for the flags before the command's name: they stop
+// at the first other argument, which names the command.
+func parseGlobal(fs *flag.FlagSet, args []string, stdout io.Writer, printHelp func(io.Writer)) (code int, ok bool) {
+	return parseFlags(fs, args, stdout, printHelp, false)
+}
+
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, printHelp func(io.Writer), interspersed bool) (code int, ok bool) {
+	var rest []string
 	err := fs.Parse(args)
+	if !interspersed {
+		rest, args = fs.Args(), nil
+	}
+	for interspersed && err == nil && fs.NArg() > 0 {
+		left := fs.Args()
+		if len(left) < len(args) && args[len(args)-len(left)-1] == "--" {
+			rest = append(rest, left...) // after "--": no more flags
+			break
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+		err = fs.Parse(args)
+	}
+	if err == nil {
+		err = fs.Parse(append([]string{"--"}, rest...)) // sets fs.Args(); flags keep their values
+	}
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		printHelp(stdout)

@@ -73,7 +73,7 @@ func printUsage(w io.Writer) {
 func cli(args []string, stdout, stderr io.Writer) int {
 	g := &globals{}
 	fs := newFlagSet("vigil", stderr, g)
-	if code, ok := parse(fs, args, stdout, printUsage); !ok {
+	if code, ok := parseGlobal(fs, args, stdout, printUsage); !ok {
 		return code
 	}
 	args = fs.Args()
