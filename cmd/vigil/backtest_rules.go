@@ -63,7 +63,7 @@ func backtestRules(f *backtestFlags, stdout, stderr io.Writer, log *slog.Logger)
 	if note := fb.problem(); note != "" {
 		fmt.Fprintln(stderr, "vigil backtest: note:", note)
 	}
-	log.Info("replaying", "rules", len(e.Rules()), "from", from.UTC().Format(time.RFC3339), "to", to.UTC().Format(time.RFC3339))
+	log.Info("replaying", "rules", len(selected(e.Rules(), f.rules)), "from", from.UTC().Format(time.RFC3339), "to", to.UTC().Format(time.RFC3339))
 	bar := backtest.NewProgressBar(stderr, "backtest")
 	results := e.Backtest(ctx, from, to, f.rules, bar.Update)
 	bar.Finish()

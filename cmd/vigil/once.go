@@ -101,7 +101,7 @@ func runOnce(args []string, stdout, stderr io.Writer, g *globals) int {
 	}
 	defer e.Close()
 	now := clock()
-	log.Info("evaluating", "rules", len(e.Rules()), "at", now.UTC().Format(time.RFC3339))
+	log.Info("evaluating", "rules", len(selected(e.Rules(), only)), "at", now.UTC().Format(time.RFC3339))
 	results := e.Once(ctx, now, only)
 	if err := writeTable(stdout, results); err != nil {
 		fmt.Fprintln(stderr, "vigil once:", err)
