@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -145,4 +146,25 @@ func (a Alert) Change() float64 {
 		return math.NaN()
 	}
 	return (a.Value - a.Expected) / math.Abs(a.Expected)
+}
+
+// HowJudged is the method and sensitivity in words, as every notifier shows
+// them: "seasonal (weekly, 8 seasons), medium sensitivity". A Method that
+// already names its sensitivity is used as it is.
+func (a Alert) HowJudged() string {
+	sens := a.Sensitivity
+	switch sens {
+	case "low", "medium", "high":
+		sens += " sensitivity"
+	case "":
+	default:
+		sens = "sensitivity " + sens
+	}
+	switch {
+	case a.Method != "" && (sens == "" || strings.Contains(a.Method, "sensitivity")):
+		return a.Method
+	case a.Method != "":
+		return a.Method + ", " + sens
+	}
+	return sens
 }

@@ -45,3 +45,23 @@ func TestDeliveryKey(t *testing.T) {
 func TestDeps(t *testing.T) {
 	deptest.Only(t, "vigil/notifiers", "...")
 }
+
+func TestHowJudged(t *testing.T) {
+	tests := []struct {
+		name, method, sensitivity, want string
+	}{
+		{"both", "seasonal (weekly, 8 seasons)", "medium", "seasonal (weekly, 8 seasons), medium sensitivity"},
+		{"described", "seasonal (weekly, 8 seasons), medium sensitivity", "medium", "seasonal (weekly, 8 seasons), medium sensitivity"},
+		{"explicit threshold", "change (±20%)", "z 3.5", "change (±20%), sensitivity z 3.5"},
+		{"sensitivity only", "", "high", "high sensitivity"},
+		{"method only", "threshold", "", "threshold"},
+		{"neither", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (notifiers.Alert{Method: tt.method, Sensitivity: tt.sensitivity}).HowJudged(); got != tt.want {
+				t.Errorf("HowJudged() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

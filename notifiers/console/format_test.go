@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 	"time"
-
-	"vigil/notifiers"
 )
 
 func TestValue(t *testing.T) {
@@ -76,24 +74,6 @@ func TestWhen(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := when(at, tt.g, tt.loc); got != tt.want {
 				t.Errorf("when(%v, %v, %v) = %q, want %q", at, tt.g, tt.loc, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestMethodLine(t *testing.T) {
-	tests := []struct {
-		name, method, sensitivity, want string
-	}{
-		{"both", "seasonal (weekly, 8 seasons)", "medium", "seasonal (weekly, 8 seasons), sensitivity medium"},
-		{"described", "seasonal (weekly, 8 seasons), medium sensitivity", "medium", "seasonal (weekly, 8 seasons), medium sensitivity"},
-		{"sensitivity only", "", "high", "sensitivity high"},
-		{"method only", "threshold", "", "threshold"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := method(notifiers.Alert{Method: tt.method, Sensitivity: tt.sensitivity}); got != tt.want {
-				t.Errorf("method() = %q, want %q", got, tt.want)
 			}
 		})
 	}

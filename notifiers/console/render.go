@@ -39,7 +39,7 @@ func render(b *bytes.Buffer, a notifiers.Alert, color, sql bool) {
 		line("reason", a.Reason)
 	}
 	line("recent", recent(a))
-	line("method", method(a))
+	line("method", a.HowJudged())
 	line("rule", rule(a))
 	line("owner", a.Owner)
 	line("runbook", a.Runbook)
@@ -145,18 +145,6 @@ func score(s float64) string {
 		return ""
 	}
 	return fmt.Sprintf("%.2f of 1", s)
-}
-
-func method(a notifiers.Alert) string {
-	switch {
-	case a.Method != "" && strings.Contains(a.Method, "sensitivity"):
-		return a.Method // the method's description already says it
-	case a.Method != "" && a.Sensitivity != "":
-		return a.Method + ", sensitivity " + a.Sensitivity
-	case a.Sensitivity != "":
-		return "sensitivity " + a.Sensitivity
-	}
-	return a.Method
 }
 
 // rule names the rule, and the alert when its id says more than the rule.

@@ -82,11 +82,8 @@ func changeText(a notifiers.Alert) string {
 // runbook and the command that reproduces the verdict.
 func (r renderer) context(a notifiers.Alert) *slackgo.ContextBlock {
 	why := "*Why this alert:* rule `" + code(a.Rule) + "`"
-	if a.Method != "" {
-		why += " · " + esc(a.Method)
-	}
-	if a.Sensitivity != "" {
-		why += " · sensitivity " + esc(a.Sensitivity)
+	if h := a.HowJudged(); h != "" {
+		why += " · " + esc(h)
 	}
 	if o := r.owner(a.Owner); o != "" {
 		why += " · owner " + o
