@@ -148,6 +148,19 @@ func (a Alert) Change() float64 {
 	return (a.Value - a.Expected) / math.Abs(a.Expected)
 }
 
+// Side is "up" or "down": the alert's own direction, or the side of
+// expected the value lies on when the alert has none.
+func (a Alert) Side() string {
+	switch a.Direction {
+	case "up", "down":
+		return a.Direction
+	}
+	if a.Value < a.Expected || math.IsNaN(a.Expected) && a.Value < a.Lower {
+		return "down"
+	}
+	return "up"
+}
+
 // HowJudged is the method and sensitivity in words, as every notifier shows
 // them: "seasonal (weekly, 8 seasons), medium sensitivity". A Method that
 // already names its sensitivity is used as it is.

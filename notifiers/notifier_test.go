@@ -1,6 +1,7 @@
 package notifiers_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +64,24 @@ func TestHowJudged(t *testing.T) {
 				t.Errorf("HowJudged() = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSide(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		name string
+		a    notifiers.Alert
+		want string
+	}{
+		{"own direction", notifiers.Alert{Direction: "up", Value: 1, Expected: 5}, "up"},
+		{"below expected", notifiers.Alert{Value: 1, Expected: 5}, "down"},
+		{"above expected", notifiers.Alert{Value: 9, Expected: 5}, "up"},
+		{"no expected, below the band", notifiers.Alert{Value: 1, Expected: nan, Lower: 3}, "down"},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Side(); got != tt.want {
+			t.Errorf("%s: Side() = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

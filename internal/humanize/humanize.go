@@ -124,6 +124,41 @@ func Span(d time.Duration) string {
 	return trim(strconv.FormatFloat(float64(d)/float64(week), 'f', 1, 64)) + " weeks"
 }
 
+// currencies are units written before the number.
+var currencies = map[string]bool{"$": true, "€": true, "£": true, "¥": true, "R$": true}
+
+// Value formats x in its unit: "4,400", "$4,400", "−$12", "120 ms", and
+// for the unit "%" a fraction as a percentage, 0.0321 as "3.21%" (a ratio
+// metric's value is a fraction).
+func Value(x float64, unit string) string {
+	switch {
+	case unit == "%":
+		return Number(x*100) + "%"
+	case currencies[unit]:
+		n := Number(x)
+		if s, ok := strings.CutPrefix(n, "−"); ok {
+			return "−" + unit + s
+		}
+		return unit + n
+	case unit != "":
+		return Number(x) + " " + unit
+	}
+	return Number(x)
+}
+
+// Delta formats a change of a value in its unit with an explicit sign:
+// "+$1,190", "−1,190"; a fraction shown as a percentage moves in
+// percentage points, "−0.33 pp".
+func Delta(x float64, unit string) string {
+	switch {
+	case unit == "%":
+		return Signed(x*100) + " pp"
+	case x > 0:
+		return "+" + Value(x, unit)
+	}
+	return Value(x, unit)
+}
+
 func trim(s string) string {
 	if !strings.Contains(s, ".") {
 		return s

@@ -73,3 +73,26 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestValueAndDelta(t *testing.T) {
+	tests := []struct {
+		x           float64
+		unit        string
+		value, diff string
+	}{
+		{4400, "", "4,400", "+4,400"},
+		{-1190, "$", "−$1,190", "−$1,190"},
+		{1190, "R$", "R$1,190", "+R$1,190"},
+		{120, "ms", "120 ms", "+120 ms"},
+		{0.0321, "%", "3.21%", "+3.21 pp"},
+		{-0.0033, "%", "−0.33%", "−0.33 pp"},
+	}
+	for _, tt := range tests {
+		if got := Value(tt.x, tt.unit); got != tt.value {
+			t.Errorf("Value(%g, %q) = %q, want %q", tt.x, tt.unit, got, tt.value)
+		}
+		if got := Delta(tt.x, tt.unit); got != tt.diff {
+			t.Errorf("Delta(%g, %q) = %q, want %q", tt.x, tt.unit, got, tt.diff)
+		}
+	}
+}

@@ -9,38 +9,11 @@ import (
 	"vigil/notifiers"
 )
 
-// currencies are units written before the number.
-var currencies = map[string]bool{"$": true, "€": true, "£": true, "¥": true, "R$": true}
+// value formats x in its unit (humanize.Value).
+func value(x float64, unit string) string { return humanize.Value(x, unit) }
 
-// value formats x in its unit: "4,400", "$4,400", "120 ms", and for the
-// unit "%" a fraction as a percentage with three significant digits,
-// 0.0321 as "3.21%" (a ratio metric's value is a fraction).
-func value(x float64, unit string) string {
-	switch {
-	case unit == "%":
-		if math.IsNaN(x) {
-			return "n/a"
-		}
-		return humanize.Number(x*100) + "%"
-	case currencies[unit]:
-		n := humanize.Number(x)
-		if s, ok := strings.CutPrefix(n, "−"); ok {
-			return "−" + unit + s
-		}
-		return unit + n
-	case unit != "":
-		return humanize.Number(x) + " " + unit
-	}
-	return humanize.Number(x)
-}
-
-// signed is value with an explicit sign: "+$1,190", "−1,190".
-func signed(x float64, unit string) string {
-	if x > 0 {
-		return "+" + value(x, unit)
-	}
-	return value(x, unit)
-}
+// signed is value with an explicit sign (humanize.Delta).
+func signed(x float64, unit string) string { return humanize.Delta(x, unit) }
 
 func valueOrMissing(x float64, unit string) string {
 	if math.IsNaN(x) {

@@ -63,7 +63,7 @@ func headline(a notifiers.Alert) (string, string) {
 		return "✔ RESOLVED  " + name + " — back to normal", green
 	}
 	arrow, move := "▲", "rose"
-	if direction(a) == "down" {
+	if a.Side() == "down" {
 		arrow, move = "▼", "fell"
 	}
 	switch c := a.Change(); {
@@ -78,19 +78,6 @@ func headline(a notifiers.Alert) (string, string) {
 	default:
 		return arrow + " FIRING  " + name + " " + move + " " + humanize.Percent(math.Abs(c)), red
 	}
-}
-
-// direction is "up" or "down": the alert's own, or the side of expected the
-// value lies on when the alert has none.
-func direction(a notifiers.Alert) string {
-	switch a.Direction {
-	case "up", "down":
-		return a.Direction
-	}
-	if a.Value < a.Expected || math.IsNaN(a.Expected) && a.Value < a.Lower {
-		return "down"
-	}
-	return "up"
 }
 
 // expected is the expected value and the normal band around it.
@@ -127,7 +114,7 @@ func change(a notifiers.Alert) string {
 	case math.IsNaN(a.Value):
 		return ""
 	case math.IsNaN(c) || math.IsInf(c, 0):
-		return direction(a)
+		return a.Side()
 	}
 	rel := humanize.Percent(c)
 	if c > 0 {
@@ -135,9 +122,9 @@ func change(a notifiers.Alert) string {
 	}
 	delta := a.Value - a.Expected
 	if a.Unit == "%" {
-		return humanize.Signed(delta*100) + " pp (" + rel + "), " + direction(a)
+		return humanize.Signed(delta*100) + " pp (" + rel + "), " + a.Side()
 	}
-	return rel + " (" + signed(delta, a.Unit) + "), " + direction(a)
+	return rel + " (" + signed(delta, a.Unit) + "), " + a.Side()
 }
 
 func score(s float64) string {

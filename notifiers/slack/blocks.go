@@ -73,7 +73,7 @@ func changeText(a notifiers.Alert) string {
 	case math.IsNaN(a.Value):
 		return "no data"
 	case !finite(c):
-		return direction(a) + " (" + signed(a.Value-a.Expected, a.Unit) + ")"
+		return a.Side() + " (" + signed(a.Value-a.Expected, a.Unit) + ")"
 	}
 	return percent(c) + " (" + signed(a.Value-a.Expected, a.Unit) + ")"
 }

@@ -10,41 +10,17 @@ import (
 	"vigil/internal/humanize"
 )
 
-// currencies are units written before the number.
-var currencies = map[string]bool{"$": true, "€": true, "£": true, "¥": true, "R$": true}
-
-// value formats x in its unit: "4,400", "$4,400", "120 ms", and for the
-// unit "%" a fraction as a percentage, 0.0321 as "3.21%" (a ratio metric's
-// value is a fraction). NaN is "no data".
+// value formats x in its unit (humanize.Value); NaN is "no data".
 func value(x float64, unit string) string {
-	switch {
-	case math.IsNaN(x):
+	if math.IsNaN(x) {
 		return "no data"
-	case unit == "%":
-		return humanize.Number(x*100) + "%"
-	case currencies[unit]:
-		n := humanize.Number(x)
-		if s, ok := strings.CutPrefix(n, "−"); ok {
-			return "−" + unit + s
-		}
-		return unit + n
-	case unit != "":
-		return humanize.Number(x) + " " + unit
 	}
-	return humanize.Number(x)
+	return humanize.Value(x, unit)
 }
 
-// signed is value with an explicit sign; a percentage metric moves in
-// percentage points.
-func signed(x float64, unit string) string {
-	if unit == "%" {
-		return humanize.Signed(x*100) + " pp"
-	}
-	if x > 0 {
-		return "+" + value(x, unit)
-	}
-	return value(x, unit)
-}
+// signed is value with an explicit sign (humanize.Delta); a percentage
+// metric moves in percentage points.
+func signed(x float64, unit string) string { return humanize.Delta(x, unit) }
 
 // percent formats a relative change with its sign: "+12%", "−27%".
 func percent(c float64) string {

@@ -88,7 +88,7 @@ func headline(a notifiers.Alert) string {
 		return name + ": no data " + when
 	case !finite(c):
 		side := "above normal"
-		if direction(a) == "down" {
+		if a.Side() == "down" {
 			side = "below normal"
 		}
 		return name + " " + side + " " + when
@@ -99,19 +99,6 @@ func headline(a notifiers.Alert) string {
 		}
 		return name + " " + move + " " + humanize.Percent(math.Abs(c)) + " " + when
 	}
-}
-
-// direction is "up" or "down": the alert's own, or the side of expected
-// the value lies on when the alert has none.
-func direction(a notifiers.Alert) string {
-	switch a.Direction {
-	case "up", "down":
-		return a.Direction
-	}
-	if a.Value < a.Expected || math.IsNaN(a.Expected) && a.Value < a.Lower {
-		return "down"
-	}
-	return "up"
 }
 
 // silentFor is how long the metric has had no data, up to the end of the
