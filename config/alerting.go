@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -124,28 +123,19 @@ func take[T any](sc *scope, key string, dst *T, v T) {
 // quietHoursList decodes a metric's quiet_hours: a list of windows that hold notifications.
 func quietHoursList(dst *[]QuietWindow) field {
 	return func(s *scope, key string, n *yaml.Node) {
-		r := s.d.resolve(n)
-		if r == nil {
-			s.bad[key] = true
-			return
-		}
-		if r.Kind != yaml.SequenceNode {
-			s.fail(key, n, "want a list of windows such as [{days: [sat, sun]}, {from: \"22:00\", to: \"06:00\"}], got %s", describe(r))
-			return
-		}
-		out := make([]QuietWindow, 0, len(r.Content))
-		for i, item := range r.Content {
-			k := fmt.Sprintf("%s[%d]", key, i)
-			s.at[k] = s.d.pos(item)
+		out := []QuietWindow{}
+		if !s.items(key, n, `a list of windows such as [{days: [sat, sun]}, {from: "22:00", to: "06:00"}]`, func(_ int, k string, item *yaml.Node) {
 			var raw rawQuiet
 			before := len(*s.d.errs)
 			s.fields(item, k, raw.fields())
 			w, ok := raw.check(s, k, len(*s.d.errs) > before)
 			if !ok || len(*s.d.errs) > before {
 				s.bad[key] = true
-				continue
+				return
 			}
 			out = append(out, w)
+		}) {
+			return
 		}
 		*dst = out
 	}

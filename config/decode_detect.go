@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -176,24 +175,16 @@ func optNumber(dst **float64) field {
 // keys are located as key[i].schedule.
 func muteList(dst *[]Mute) field {
 	return func(s *scope, key string, n *yaml.Node) {
-		r := s.d.resolve(n)
-		if r == nil {
-			s.bad[key] = true
-			return
-		}
-		if r.Kind != yaml.SequenceNode {
-			s.fail(key, n, "want a list of windows such as [{schedule: \"0 2 * * *\", duration: 1h}], got %s", describe(r))
-			return
-		}
-		out := make([]Mute, len(r.Content))
-		for i, item := range r.Content {
-			k := fmt.Sprintf("%s[%d]", key, i)
-			s.at[k] = s.d.pos(item)
+		var out []Mute
+		if !s.items(key, n, `a list of windows such as [{schedule: "0 2 * * *", duration: 1h}]`, func(i int, k string, item *yaml.Node) {
+			out = append(out, Mute{})
 			s.fields(item, k, fields{
 				"schedule": str(&out[i].Schedule),
 				"duration": duration(&out[i].Duration),
 			})
+		}) {
+			return
 		}
-		*dst = out
+		*dst = append(make([]Mute, 0, len(out)), out...)
 	}
 }

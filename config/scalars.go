@@ -123,27 +123,40 @@ func duration(dst *time.Duration) field {
 // item, as key[i].
 func stringList(dst *[]string) field {
 	return func(s *scope, key string, n *yaml.Node) {
-		r := s.d.resolve(n)
-		if r == nil {
-			s.bad[key] = true
-			return
-		}
-		if r.Kind != yaml.SequenceNode {
-			s.fail(key, n, "want a list such as [a, b], got %s", describe(r))
-			return
-		}
-		out := make([]string, 0, len(r.Content))
-		for i, item := range r.Content {
-			k := fmt.Sprintf("%s[%d]", key, i)
-			s.at[k] = s.d.pos(item)
+		var out []string
+		if !s.items(key, n, "a list such as [a, b]", func(_ int, k string, item *yaml.Node) {
 			if v, ok := s.text(k, item, "a string", false); ok {
 				out = append(out, v)
 			} else {
 				s.bad[key] = true
 			}
+		}) {
+			return
 		}
-		*dst = out
+		*dst = append(make([]string, 0, len(out)), out...)
 	}
+}
+
+// items decodes n as a list: it calls each with every item's index, its
+// key (key[i], located at the item) and node, and reports whether n was a
+// list. want names the list in the error when it is not, "a list such as
+// [a, b]".
+func (s *scope) items(key string, n *yaml.Node, want string, each func(i int, k string, item *yaml.Node)) bool {
+	r := s.d.resolve(n)
+	if r == nil {
+		s.bad[key] = true
+		return false
+	}
+	if r.Kind != yaml.SequenceNode {
+		s.fail(key, n, "want %s, got %s", want, describe(r))
+		return false
+	}
+	for i, item := range r.Content {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		s.at[k] = s.d.pos(item)
+		each(i, k, item)
+	}
+	return true
 }
 
 // stringMap decodes a mapping of names to strings. An entry's problem is
