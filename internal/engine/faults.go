@@ -10,6 +10,7 @@ import (
 
 	"vigil/detector"
 	"vigil/detector/explain"
+	"vigil/notifiers"
 	"vigil/sources"
 )
 
@@ -27,7 +28,7 @@ const (
 // (rule and the name of src). Put it outside Limit, so that a query waiting
 // to retry does not hold a slot.
 func Retry(src sources.Source, name string, failed func(rule, source string)) sources.Source {
-	return &retrying{src: src, name: name, failed: failed, sleep: sleepCtx}
+	return &retrying{src: src, name: name, failed: failed, sleep: notifiers.Sleep}
 }
 
 type retrying struct {
@@ -74,17 +75,6 @@ func (r *retrying) Render(q sources.Query) (string, error) {
 		return rd.Render(q)
 	}
 	return "", errNoRender
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // unwrap returns the source inside the engine's wrappers (Retry, Limit).

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vigil/detector"
+	"vigil/notifiers"
 	"vigil/sources"
 )
 
@@ -59,7 +60,7 @@ func TestRetry(t *testing.T) {
 				}).(*retrying)
 				r.sleep = func(ctx context.Context, d time.Duration) error {
 					// the jitter adds at most half: round it off to check the schedule
-					return sleepCtx(ctx, d.Truncate(time.Second))
+					return notifiers.Sleep(ctx, d.Truncate(time.Second))
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), tt.timeout)
 				defer cancel()

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	slackgo "github.com/slack-go/slack"
+
+	"vigil/notifiers"
 )
 
 // Clock is the notifier's and the listener's time: Now for timestamps and
@@ -26,16 +28,7 @@ type SystemClock struct{}
 func (SystemClock) Now() time.Time { return time.Now() }
 
 // Sleep waits d or until ctx is done, returning ctx's error then.
-func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (SystemClock) Sleep(ctx context.Context, d time.Duration) error { return notifiers.Sleep(ctx, d) }
 
 // RetryAfterError says Slack rate-limited a call and asked to wait Delay
 // before trying again. Notify returns it with retry=true when the wait is
