@@ -18,21 +18,31 @@ import (
 // store there first when nothing exists. It never creates, truncates or
 // writes an existing file: a file that fails any check is reported and
 // left as it was.
-func openFile(path string, opts Options, migs []migration) (*bolt.DB, error) {
+// statFile checks that path is a state file to open: an error wrapping
+// fs.ErrNotExist when there is none, and one for a folder or an empty file.
+// vigil never leaves an empty file behind (create is atomic), so an empty
+// one lost its contents: it says so rather than let vigil start afresh.
+func statFile(path string) error {
 	info, err := os.Stat(path)
 	switch {
+	case err != nil:
+		return fmt.Errorf("open state file: %w", err)
+	case info.IsDir():
+		return fmt.Errorf("state file %s is a directory", path)
+	case info.Size() == 0:
+		return &CorruptError{Path: path, Reason: "the file is empty (0 bytes), so whatever it held is lost"}
+	}
+	return nil
+}
+
+func openFile(path string, opts Options, migs []migration) (*bolt.DB, error) {
+	switch err := statFile(path); {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := create(path, opts, migs); err != nil {
 			return nil, err
 		}
 	case err != nil:
-		return nil, fmt.Errorf("open state file: %w", err)
-	case info.IsDir():
-		return nil, fmt.Errorf("state file %s is a directory", path)
-	case info.Size() == 0:
-		// vigil never leaves an empty file behind (create is atomic), so
-		// an empty one lost its contents: say so rather than start afresh.
-		return nil, &CorruptError{Path: path, Reason: "the file is empty (0 bytes), so whatever it held is lost"}
+		return nil, err
 	}
 	metas, err := inspect(path, opts.Timeout)
 	if err != nil {

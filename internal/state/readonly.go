@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -15,19 +14,14 @@ import (
 // waits for it in turn, so read what is needed and Close at once.
 //
 // It never creates, migrates or writes the file. A missing file is an
-// error that wraps fs.ErrNotExist; a damaged file, or one of another
-// schema version, is refused as Open refuses it. Update and Batch on the
+// error that wraps fs.ErrNotExist; a damaged file, or one of a newer
+// schema, is refused as Open refuses it, and one of an older schema is read
+// as it is. Update and Batch on the
 // store fail.
 func OpenReadOnly(path string, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
-	info, err := os.Stat(path)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("open state file: %w", err)
-	case info.IsDir():
-		return nil, fmt.Errorf("state file %s is a directory", path)
-	case info.Size() == 0:
-		return nil, &CorruptError{Path: path, Reason: "the file is empty (0 bytes), so whatever it held is lost"}
+	if err := statFile(path); err != nil {
+		return nil, err
 	}
 	db, err := openBolt(path, opts, true)
 	if err != nil {
