@@ -1,13 +1,8 @@
 package deploy_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,72 +18,15 @@ import (
 // (ClickHouse as a library, run from Node.js as the sources/clickhouse
 // tests do). scripts/test.sh installs it and sets VIGIL_CHDB_DIR.
 
-// chdbScript runs a job's steps in order in a chDB session kept in a
-// folder, and prints each named step's result (or error) as JSON. A step
-// without a name that fails ends the job.
-const chdbScript = `
-const path = require('path');
-const {Session} = require(path.join(process.env.VIGIL_CHDB_DIR, 'node_modules', 'chdb'));
-const job = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const s = new Session(job.path);
-const out = {};
-try {
-  s.query("SET date_time_output_format = 'unix_timestamp'");
-  for (const st of job.steps) {
-    try {
-      const text = s.query(st.sql, 'JSONCompact');
-      if (st.name) out[st.name] = {data: text.trim() ? JSON.parse(text).data : []};
-    } catch (e) {
-      const msg = String(e && e.message || e);
-      if (!st.name) { out['!setup'] = {error: st.sql.slice(0, 200) + ': ' + msg}; break; }
-      out[st.name] = {error: msg};
-    }
-  }
-} finally {
-  s.cleanup && s.cleanup();
-}
-process.stdout.write(JSON.stringify(out));
-`
-
-type chStep struct {
-	Name string `json:"name,omitempty"`
-	SQL  string `json:"sql"`
-}
-
-type chResult struct {
-	Data  [][]any `json:"data"`
-	Error string  `json:"error"`
-}
+type (
+	chStep   = sourcestest.ChDBStep
+	chResult = sourcestest.ChDBResult
+)
 
 // runChDB runs steps in the chDB database kept in db.
 func runChDB(t *testing.T, chdb, db string, steps []chStep) map[string]chResult {
 	t.Helper()
-	script := filepath.Join(t.TempDir(), "run.js")
-	if err := os.WriteFile(script, []byte(chdbScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	job, err := json.Marshal(map[string]any{"path": db, "steps": steps})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", script)
-	cmd.Env = append(os.Environ(), sourcestest.EnvChDBDir+"="+chdb)
-	cmd.Stdin = bytes.NewReader(job)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
-	}
-	var res map[string]chResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("chDB output: %v\n%s", err, out)
-	}
-	if r, ok := res["!setup"]; ok {
-		t.Fatalf("chDB: %s", r.Error)
-	}
+	_, res := sourcestest.RunChDB(t, chdb, db, steps)
 	return res
 }
 
@@ -152,22 +90,22 @@ const hourIndex = `dateDiff('hour', toStartOfHour(created_at), (SELECT max(toSta
 // database and queries what checkExampleData judges.
 func exampleDataSteps(t *testing.T, init []chStep) []chStep {
 	health := composeHealthQuery(t)
-	steps := append([]chStep{{"healthcheck.before", health}}, init...)
+	steps := append([]chStep{{Name: "healthcheck.before", SQL: health}}, init...)
 	return append(steps,
-		chStep{"version", "SELECT version()"},
-		chStep{"anchor", "SELECT toUInt32(max(toStartOfHour(created_at))) + 3600, toUInt32(toStartOfHour(now())), count() FROM orders"},
-		chStep{"orders.columns", "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'orders' ORDER BY position"},
-		chStep{"sessions.columns", "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'sessions' ORDER BY position"},
-		chStep{"orders.hours", "SELECT uniqExact(toStartOfHour(created_at)), toUInt32(min(toStartOfHour(created_at))), toUInt32(max(toStartOfHour(created_at))) FROM orders"},
-		chStep{"sessions.hours", "SELECT uniqExact(hour), toUInt32(min(hour)), toUInt32(max(hour)), sum(checkouts) / sum(sessions) FROM sessions"},
+		chStep{Name: "version", SQL: "SELECT version()"},
+		chStep{Name: "anchor", SQL: "SELECT toUInt32(max(toStartOfHour(created_at))) + 3600, toUInt32(toStartOfHour(now())), count() FROM orders"},
+		chStep{Name: "orders.columns", SQL: "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'orders' ORDER BY position"},
+		chStep{Name: "sessions.columns", SQL: "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'sessions' ORDER BY position"},
+		chStep{Name: "orders.hours", SQL: "SELECT uniqExact(toStartOfHour(created_at)), toUInt32(min(toStartOfHour(created_at))), toUInt32(max(toStartOfHour(created_at))) FROM orders"},
+		chStep{Name: "sessions.hours", SQL: "SELECT uniqExact(hour), toUInt32(min(hour)), toUInt32(max(hour)), sum(checkouts) / sum(sessions) FROM sessions"},
 		// Hour-of-week profiles of weeks 1-4 and 5-8 back (week 0 holds the
 		// incident): alike, and far from flat.
-		chStep{"weekly", "SELECT corr(a, b), max(a) / min(a) FROM (SELECT k % 168 AS slot, countIf(intDiv(k, 168) BETWEEN 1 AND 4) AS a, countIf(intDiv(k, 168) BETWEEN 5 AND 8) AS b FROM (SELECT " + hourIndex + " AS k FROM orders WHERE status = 'completed') GROUP BY slot)"},
+		chStep{Name: "weekly", SQL: "SELECT corr(a, b), max(a) / min(a) FROM (SELECT k % 168 AS slot, countIf(intDiv(k, 168) BETWEEN 1 AND 4) AS a, countIf(intDiv(k, 168) BETWEEN 5 AND 8) AS b FROM (SELECT " + hourIndex + " AS k FROM orders WHERE status = 'completed') GROUP BY slot)"},
 		// The share of BR android orders cancelled: in the three hours before
 		// the newest (the incident), in the newest, and in the week before.
-		chStep{"incident", "SELECT avgIf(c, k BETWEEN 1 AND 3), avgIf(c, k = 0), avgIf(c, k BETWEEN 4 AND 171) FROM (SELECT " + hourIndex + " AS k, status = 'cancelled' AS c FROM orders WHERE country = 'BR' AND platform = 'android')"},
-		chStep{"newest", "SELECT count(), round(sum(amount), 2) FROM orders WHERE toStartOfHour(created_at) = (SELECT max(toStartOfHour(created_at)) FROM orders)"},
-		chStep{"healthcheck", health},
+		chStep{Name: "incident", SQL: "SELECT avgIf(c, k BETWEEN 1 AND 3), avgIf(c, k = 0), avgIf(c, k BETWEEN 4 AND 171) FROM (SELECT " + hourIndex + " AS k, status = 'cancelled' AS c FROM orders WHERE country = 'BR' AND platform = 'android')"},
+		chStep{Name: "newest", SQL: "SELECT count(), round(sum(amount), 2) FROM orders WHERE toStartOfHour(created_at) = (SELECT max(toStartOfHour(created_at)) FROM orders)"},
+		chStep{Name: "healthcheck", SQL: health},
 	)
 }
 
@@ -276,19 +214,19 @@ func checkRulesAndFeed(t *testing.T, chdb, db string, anchor time.Time, before m
 		if err != nil {
 			t.Fatalf("render %s: %v", m.Name, err)
 		}
-		steps = append(steps, chStep{"rule " + m.Name, text})
+		steps = append(steps, chStep{Name: "rule " + m.Name, SQL: text})
 	}
 	steps = append(steps,
 		chStep{SQL: "DELETE FROM orders WHERE toStartOfHour(created_at) = toDateTime('" + newest + "', 'UTC')"},
 		chStep{SQL: "DELETE FROM sessions WHERE hour = toDateTime('" + newest + "', 'UTC')"},
-		chStep{"deleted", "SELECT count() FROM orders WHERE toStartOfHour(created_at) = toDateTime('" + newest + "', 'UTC')"},
+		chStep{Name: "deleted", SQL: "SELECT count() FROM orders WHERE toStartOfHour(created_at) = toDateTime('" + newest + "', 'UTC')"},
 		chStep{SQL: "SYSTEM REFRESH VIEW orders_feed"},
 		chStep{SQL: "SYSTEM WAIT VIEW orders_feed"},
 		chStep{SQL: "SYSTEM REFRESH VIEW sessions_feed"},
 		chStep{SQL: "SYSTEM WAIT VIEW sessions_feed"},
-		chStep{"newest", "SELECT count(), round(sum(amount), 2) FROM orders WHERE toStartOfHour(created_at) = toDateTime('" + newest + "', 'UTC')"},
-		chStep{"older", "SELECT count() FROM orders WHERE created_at < toDateTime('" + newest + "', 'UTC') + INTERVAL 1 HOUR"},
-		chStep{"sessions", "SELECT count() FROM sessions WHERE hour = toDateTime('" + newest + "', 'UTC')"},
+		chStep{Name: "newest", SQL: "SELECT count(), round(sum(amount), 2) FROM orders WHERE toStartOfHour(created_at) = toDateTime('" + newest + "', 'UTC')"},
+		chStep{Name: "older", SQL: "SELECT count() FROM orders WHERE created_at < toDateTime('" + newest + "', 'UTC') + INTERVAL 1 HOUR"},
+		chStep{Name: "sessions", SQL: "SELECT count() FROM sessions WHERE hour = toDateTime('" + newest + "', 'UTC')"},
 	)
 	res := runChDB(t, chdb, db, steps)
 	for _, m := range cfg.Metrics {

@@ -1,13 +1,8 @@
 package clickhouse
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,79 +13,19 @@ import (
 	"vigil/sources/sourcestest"
 )
 
-// chdbScript runs statements in a chDB session (ClickHouse as a library in
-// Node.js) and prints each query's result as JSON. Times come out as Unix
-// seconds so that no zone is involved in reading them.
-const chdbScript = `
-const path = require('path');
-const {Session} = require(path.join(process.env.VIGIL_CHDB_DIR, 'node_modules', 'chdb'));
-const job = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const s = new Session(job.path);
-const out = {version: '', results: []};
-try {
-  s.query("SET date_time_output_format = 'unix_timestamp'");
-  out.version = s.query('SELECT version()', 'TSV').trim();
-  for (const st of job.setup) s.query(st);
-  for (const q of job.queries) {
-    try {
-      const r = JSON.parse(s.query(q.sql, 'JSONCompact'));
-      out.results.push({name: q.name, meta: r.meta, data: r.data});
-    } catch (e) {
-      out.results.push({name: q.name, error: String(e && e.message || e)});
-    }
-  }
-} finally {
-  s.cleanup && s.cleanup();
-}
-process.stdout.write(JSON.stringify(out));
-`
+type (
+	chdbQuery  = sourcestest.ChDBStep
+	chdbResult = sourcestest.ChDBResult
+)
 
-type chdbQuery struct {
-	Name string `json:"name"`
-	SQL  string `json:"sql"`
-}
-
-type chdbResult struct {
-	Name  string                  `json:"name"`
-	Meta  []struct{ Type string } `json:"meta"`
-	Data  [][]any                 `json:"data"`
-	Error string                  `json:"error"`
-}
-
-// runChDB runs setup then queries in a fresh chDB session.
+// runChDB runs setup then queries in a fresh chDB database.
 func runChDB(t *testing.T, dir string, setup []string, queries []chdbQuery) (string, map[string]chdbResult) {
 	t.Helper()
-	script := filepath.Join(t.TempDir(), "run.js")
-	if err := os.WriteFile(script, []byte(chdbScript), 0o600); err != nil {
-		t.Fatal(err)
+	steps := make([]sourcestest.ChDBStep, 0, len(setup)+len(queries))
+	for _, st := range setup {
+		steps = append(steps, sourcestest.ChDBStep{SQL: st})
 	}
-	job, err := json.Marshal(map[string]any{"path": filepath.Join(t.TempDir(), "chdb"), "setup": setup, "queries": queries})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", script)
-	cmd.Env = append(os.Environ(), sourcestest.EnvChDBDir+"="+dir)
-	cmd.Stdin = bytes.NewReader(job)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
-	}
-	var out struct {
-		Version string       `json:"version"`
-		Results []chdbResult `json:"results"`
-	}
-	if err := json.Unmarshal(stdout, &out); err != nil {
-		t.Fatalf("chDB output: %v\n%s", err, stdout)
-	}
-	res := map[string]chdbResult{}
-	for _, r := range out.Results {
-		res[r.Name] = r
-	}
-	return out.Version, res
+	return sourcestest.RunChDB(t, dir, filepath.Join(t.TempDir(), "chdb"), append(steps, queries...))
 }
 
 // TestChDB runs every golden query on a current ClickHouse (chDB) over the
