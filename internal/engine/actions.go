@@ -32,13 +32,22 @@ func NewStoreActions(store *state.Store, cfg *config.Config, now func() time.Tim
 	return &StoreActions{store: store, now: now, metrics: ms}
 }
 
-// Acknowledge records that user acknowledged the incident.
+// Acknowledge records that user acknowledged the incident, and so
+// confirmed it as an anomaly: unless someone already judged it, its buckets
+// are recorded as confirmed feedback, which keeps them out of later
+// baselines (detect.exclude.feedback) even where past incidents are let in.
 func (a *StoreActions) Acknowledge(_ context.Context, incidentID, user string) error {
-	_, err := a.store.UpdateIncident(incidentID, func(inc *state.Incident) error {
+	inc, err := a.store.UpdateIncident(incidentID, func(inc *state.Incident) error {
 		inc.AckBy, inc.AckAt = user, a.now()
 		return nil
 	})
 	if err != nil {
+		return fmt.Errorf("acknowledge %s: %w", incidentID, err)
+	}
+	if inc.Feedback != "" {
+		return nil
+	}
+	if err := a.feedback(inc, state.Confirmed, user); err != nil {
 		return fmt.Errorf("acknowledge %s: %w", incidentID, err)
 	}
 	return nil
@@ -67,17 +76,24 @@ func (a *StoreActions) NotAnomaly(_ context.Context, incidentID, user string) er
 	if !ok {
 		return fmt.Errorf("mark %s not an anomaly: %w", incidentID, state.ErrNotFound)
 	}
+	if err := a.feedback(inc, state.NotAnomaly, user); err != nil {
+		return fmt.Errorf("mark %s not an anomaly: %w", incidentID, err)
+	}
+	return nil
+}
+
+// feedback records kind from user over inc's buckets, which end a bucket
+// of its rule's granularity after their start.
+func (a *StoreActions) feedback(inc state.Incident, kind, user string) error {
 	m, ok := a.metrics[inc.Rule]
 	if !ok || m.Granularity <= 0 {
-		return fmt.Errorf("mark %s not an anomaly: rule %q is no longer configured", incidentID, inc.Rule)
+		return fmt.Errorf("rule %q is no longer configured", inc.Rule)
 	}
 	loc := m.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	end := func(b time.Time) time.Time { return shift(b.In(loc), m.Granularity, loc, 1) }
-	if _, err := a.store.SetFeedback(incidentID, state.NotAnomaly, user, a.now(), end); err != nil {
-		return fmt.Errorf("mark %s not an anomaly: %w", incidentID, err)
-	}
-	return nil
+	_, err := a.store.SetFeedback(inc.ID, kind, user, a.now(), end)
+	return err
 }
